@@ -1,0 +1,1 @@
+"""Turns archived documents into structured report data; reads the archive, never the network."""

@@ -1,0 +1,1 @@
+"""Unattended operation: schedules crawls and indexing, and hosts the `xxgk` command line."""

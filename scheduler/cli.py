@@ -1,0 +1,60 @@
+"""The `xxgk` command line.
+
+It lives in the top layer because it drives every other one: subcommands come from the
+crawler, archive, parser and scheduler packages as their issues add them.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+
+import typer
+from rich.console import Console
+
+from archive.home import HomeOption, resolve_home
+
+app = typer.Typer(
+    name="xxgk",
+    help=(
+        "Crawl, archive and index Chinese government information-disclosure annual reports "
+        "(政府信息公开工作年度报告).\n\nData lives under --home / $XXGK_HOME (default ./xxgk-data): "
+        "a SQLite database and a WARC archive folder."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+console = Console()
+
+
+@app.callback()
+def _root() -> None:
+    """Keeps `xxgk` a command group even while it has a single subcommand."""
+
+
+@app.command()
+def info(
+    home: HomeOption = None,
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Show where this installation keeps its data and which versions it runs."""
+    resolved = resolve_home(home)
+    facts = {
+        "home": str(resolved.root),
+        "home_exists": resolved.root.exists(),
+        "database_url": resolved.database_url,
+        "archive_dir": str(resolved.archive_dir),
+        "xxgk_version": metadata.version("xxgk-archive"),
+        "python": platform.python_version(),
+    }
+    if as_json:
+        typer.echo(json.dumps(facts, ensure_ascii=False, indent=2))
+        return
+    for key, value in facts.items():
+        console.print(f"[bold]{key:>14}[/bold]  {value}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

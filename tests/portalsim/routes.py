@@ -1,0 +1,368 @@
+"""What each URL of a simulated portal answers at a given date.
+
+Independent of the HTTP server: a ``SimRequest`` goes in, a ``Page`` comes out. The server
+(``server.py``) adds hostility, conditional requests, compression and logging around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from urllib.parse import quote
+
+from . import hanweb
+from .assets import CONTENT_TYPES, Assets, big_file_chunks, grids_for, BIG_FILE_SIZE
+from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, REDIRECTS
+from .determinism import rng_for, stable_hash
+from .render_html import body_html
+from .world import (
+    ATTACHMENT_RENDERINGS, HTML, IMAGE, PDF, Article, Attachment, Portal, Report, World,
+)
+
+_ARTICLE = re.compile(r"^(?:/col/col(\d+))?/art/(\d{4})/(\d{1,2})/(\d{1,2})/art_(\d+)_(\d+)\.html$")
+_COLUMN = re.compile(r"^/col/col(\d+)/(index\.html)?$")
+_PICTURE = re.compile(r"^/picture/0/([0-9a-f]{32})\.png$")
+_STATIC = {
+    "/module/jslib/jquery/jquery.js": (hanweb.JQUERY_STUB, "application/javascript"),
+    "/module/jslib/jquery/jpage/jquery.jpage.js": (hanweb.JPAGE_STUB, "application/javascript"),
+    "/module/xxgk/xxgk.js": ("function loadDynamic(){}\n", "application/javascript"),
+    "/images/1/style.css": ("body{font-size:14px}\n", "text/css"),
+    "/module/xxgk/tree.css": (".tree_title{font-weight:bold}\n", "text/css"),
+    "/module/xxgk/css/ndbg.css": (".ndbg_title{text-align:center}\n", "text/css"),
+}
+
+
+@dataclass
+class SimRequest:
+    host: str
+    method: str
+    path: str
+    query: dict[str, str]
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {**self.query, **self.form}
+
+
+@dataclass
+class Page:
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    modified: datetime | None = None  # a static page: Last-Modified, ETag, 304s
+    headers: dict[str, str] = field(default_factory=dict)
+    stream: Callable[[], Iterator[bytes]] | None = None
+    stream_size: int = 0
+
+
+def _html(text: str, modified: datetime | None = None, status: int = 200) -> Page:
+    return Page(status, text.encode("utf-8"), modified=modified)
+
+
+def _redirect(status: int, location: str) -> Page:
+    return Page(status, b"", headers={"Location": location})
+
+
+NOT_FOUND = Page(404, hanweb.NOT_FOUND.encode())
+
+
+class PortalRouter:
+    def __init__(self, world: World, assets: Assets, *, time_scale: float = 1.0) -> None:
+        self.world = world
+        self.assets = assets
+        self.time_scale = time_scale
+        self._articles: dict[str, dict[int, Article]] = {}
+        self._attachment_article: dict[str, Article] = {}
+        for portal in world.portals.values():
+            index = self._articles.setdefault(portal.key, {})
+            for article in portal.articles:
+                index[article.article_id] = article
+                if article.moved_id:
+                    index[article.moved_id] = article
+                for att in article.attachments:
+                    self._attachment_article[att.hex] = article
+
+    async def respond(self, req: SimRequest, as_of: date) -> Page:
+        portal = self.world.hosts[req.host]
+        spec = portal.spec
+        path = req.path
+        if path == "/robots.txt":
+            return self._robots(portal)
+        if path in ("/", "/index.html"):
+            if path == "/index.html" and REDIRECTS in spec.hostility and spec.key == "yanzhou":
+                return _redirect(301, f"http://{req.host}/")
+            return self._home(portal, as_of) if req.host == spec.host else NOT_FOUND
+        if path in _STATIC:
+            text, ctype = _STATIC[path]
+            return Page(200, text.encode(), ctype, modified=datetime(2018, 6, 1, 8, 0))
+        if m := _ARTICLE.match(path):
+            return self._article(portal, req, m, as_of)
+        if m := _COLUMN.match(path):
+            column_id = int(m.group(1))
+            if not m.group(2):
+                if REDIRECTS in spec.hostility and any(c.id == column_id for c in spec.columns):
+                    return _redirect(302, f"http://{req.host}/col/col{column_id}/index.html")
+                return NOT_FOUND
+            return self._column(portal, req, column_id, as_of)
+        if path == spec.dataproxy_path:
+            return self._dataproxy(portal, req, as_of)
+        if path == "/module/xxgk/tree.jsp":
+            units = [(u.code, u.name) for u in portal.units if u.spec.on_platform]
+            return _html(hanweb.tree_page(spec, req.params.get("area", spec.xxgk_alias), units))
+        if path == "/module/xxgk/search.jsp":
+            return self._search(portal, req, as_of)
+        if path == "/module/xxgk/xxgkAnnualReport.jsp" and spec.has_endpoint:
+            return self._endpoint(portal, req, as_of)
+        if path == "/module/download/downfile.jsp":
+            return await self._download(portal, req, as_of)
+        if m := _PICTURE.match(path):
+            att = portal.attachments.get(m.group(1))
+            if att is None or att.ext != "png" or not self._attachment_visible(att, as_of):
+                return NOT_FOUND
+            return await self._file(att, as_of, None)
+        if path == "/module/calendar/calendar.jsp" and CALENDAR_TRAP in spec.hostility:
+            return self._calendar(req)
+        if path == "/xxgk/" and REDIRECTS in spec.hostility and spec.key == "wenshang":
+            return _redirect(301, f"http://{req.host}/col/col{spec.xxgk_column}/index.html"
+                                  f"?vc_xxgkarea={spec.xxgk_alias}&jh=263")
+        if path == "/module/visitcount/articlehits.jsp":
+            hits = stable_hash(req.params.get("artid", "")) % 5000
+            return Page(200, f"document.write('{hits}');".encode(), "application/javascript")
+        if path == "/pdfjs/viewer":
+            file_url = escape(req.params.get("file", ""))
+            return _html(f'<html><head><meta charset="utf-8"><title>PDF.js viewer</title></head>'
+                         f'<body><div id="viewer" data-file="{file_url}"></div>'
+                         f'<script src="/pdfjs/build/pdf.js"></script></body></html>')
+        if path == "/module/search/index.jsp":
+            return _html('<html><head><meta charset="utf-8"><title>站内搜索</title></head>'
+                         '<body><div class="result">共找到0条结果</div></body></html>')
+        return NOT_FOUND
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _robots(self, portal: Portal) -> Page:
+        spec = portal.spec
+        if spec.is_scale:
+            text = "User-agent: *\nDisallow:\n"
+        elif CRAWL_DELAY in spec.hostility:
+            text = hanweb.robots_txt(spec, 2 * self.time_scale,
+                                     ["/module/search/", f"/col/col{spec.column('leaders').id}/"])
+        else:
+            text = hanweb.robots_txt(spec, None, ["/manager/", "/module/visitcount/"])
+        return Page(200, text.encode(), "text/plain", modified=datetime(2018, 6, 1, 8, 0))
+
+    def _record_url(self, portal: Portal, article: Article, path: str) -> str:
+        if article.alias and DUPLICATE_URLS in portal.spec.hostility:
+            path = f"/col/col{article.column.id}{path}"
+        if article.host != portal.spec.host:
+            return f"http://{article.host}{path}"
+        return path
+
+    def _records(self, portal: Portal, column_id: int, as_of: date) -> tuple[list[str], datetime]:
+        rows = portal.column_articles(column_id, as_of)
+        records = [hanweb.record_html(portal.spec, self._record_url(portal, a, p), a.title, d)
+                   for a, p, d in rows]
+        modified = max((d for _, _, d in rows), default=datetime(2018, 6, 1))
+        for article in portal.articles:  # removals change a list too
+            if (article.column.id == column_id and article.removed_at
+                    and article.removed_at.date() <= as_of):
+                modified = max(modified, article.removed_at)
+        return records, modified
+
+    def _home(self, portal: Portal, as_of: date) -> Page:
+        spec = portal.spec
+        news = spec.columns[0]
+        latest = [(self._record_url(portal, a, p), a.title, d)
+                  for a, p, d in portal.column_articles(news.id, as_of)[:8]]
+        modified = max((d for _, _, d in latest), default=datetime(2018, 6, 1))
+        return _html(hanweb.home_page(spec, latest, as_of), modified)
+
+    def _column(self, portal: Portal, req: SimRequest, column_id: int, as_of: date) -> Page:
+        spec = portal.spec
+        if column_id == spec.xxgk_column:
+            area = req.query.get("vc_xxgkarea", spec.xxgk_alias)
+            unit = portal.unit_by_code(area)
+            return _html(hanweb.xxgk_shell(spec, area, unit.name if unit else spec.government))
+        column = next((c for c in spec.columns if c.id == column_id), None)
+        if column is None or req.host != spec.host:
+            return NOT_FOUND
+        records, modified = self._records(portal, column_id, as_of)
+        return _html(hanweb.column_page(spec, column, records, len(records)), modified)
+
+    def _dataproxy(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        params = req.params
+        try:
+            column_id = int(params.get("columnid", "0"))
+            per_page = int(params.get("perpage", hanweb.PER_PAGE)) or hanweb.PER_PAGE
+            if "startrecord" in params:
+                start = int(params["startrecord"])
+                end = int(params.get("endrecord", start + per_page - 1))
+            else:
+                page = max(1, int(params.get("page", "1")))
+                start, end = (page - 1) * per_page + 1, page * per_page
+        except ValueError:
+            return Page(400, b"bad request")
+        records, _ = self._records(portal, column_id, as_of)
+        if portal.spec.repeat_quirk and start > 1:
+            start -= 1  # the quirk: a group repeats the previous group's last record
+        shown = records[max(0, start - 1): max(0, end)]
+        xml = hanweb.datastore_xml(shown, len(records), per_page)
+        return Page(200, xml.encode(), "text/xml; charset=UTF-8")
+
+    def _article(self, portal: Portal, req: SimRequest, m: re.Match, as_of: date) -> Page:
+        alias_col, y, mo, d, col, art_id = m.groups()
+        article = self._articles[portal.key].get(int(art_id))
+        if article is None or article.column.id != int(col) or req.host != article.host:
+            return NOT_FOUND
+        if alias_col and (not article.alias or int(alias_col) != article.column.id):
+            return NOT_FOUND
+        current = article.path_at(as_of)
+        requested = req.path[len(f"/col/col{alias_col}"):] if alias_col else req.path
+        if current is None:
+            return NOT_FOUND
+        if requested != current:
+            if requested == article.path and article.moved_path == current:
+                return _redirect(301, f"http://{req.host}{current}")
+            return NOT_FOUND
+        return self._article_page(portal, article, as_of)
+
+    def _article_page(self, portal: Portal, article: Article, as_of: date) -> Page:
+        spec = portal.spec
+        report = article.report
+        modified = article.date_at(as_of)
+        if report is not None:
+            body = self._report_body(report, as_of, with_title=False)
+            modified = max(modified, report.version_at(as_of).since)
+            source = report.unit.name
+        else:
+            body = self._plain_article_body(portal, article)
+            source = spec.government if article.kind != "news" else "本网"
+        charset, note = "utf-8", ""
+        if article.gbk:
+            charset, note = "gb2312", "<p>责任编辑：王喆</p>"
+        html = hanweb.article_page(spec, article.column, article.moved_id if article.moved_at and
+                                   article.moved_at.date() <= as_of else article.article_id,
+                                   article.title, article.date_at(as_of), body, source=source,
+                                   charset=charset, note=note)
+        if article.gbk:
+            # Declared gb2312 in <meta> only; 喆 is outside GB2312: decode as GBK/GB18030.
+            return Page(200, html.encode("gbk", errors="xmlcharrefreplace"), "text/html",
+                        modified=modified)
+        return _html(html, modified)
+
+    def _plain_article_body(self, portal: Portal, article: Article) -> str:
+        rng = rng_for(self.world.seed, portal.key, "body", article.article_id)
+        topic = article.title[-8:]
+        sentences = [f"为深入贯彻落实上级决策部署，扎实推进{topic}，{portal.spec.county}高度重视，精心组织。",
+                     "会议强调，要提高政治站位，压实工作责任，确保各项任务落地见效。",
+                     "各部门要加强协调配合，形成工作合力，及时研究解决工作中遇到的困难和问题。",
+                     "下一步，将继续坚持问题导向，细化工作措施，推动工作再上新台阶。",
+                     "此次活动取得了良好效果，受到群众广泛好评。"]
+        paragraphs = [f"<p>{s}</p>" for s in rng.sample(sentences, rng.randint(2, 5))]
+        links = [(a.path, a.showname) for a in article.attachments]
+        if article.dead_link:
+            paragraphs.append('<p>详见<a href="/art/2020/1/1/art_0_0.html">相关链接</a>。</p>')
+        return "\n".join(paragraphs) + hanweb.attachment_links(links)
+
+    def _report_body(self, report: Report, as_of: date, *, with_title: bool) -> str:
+        images = {att.block: att.path for att in report.images if att.block is not None}
+        if report.rendering == HTML:
+            return body_html(report.blocks, report.html_style, grids=grids_for(report, as_of),
+                             images=images, skip_title=not with_title)
+        if report.rendering in ATTACHMENT_RENDERINGS:
+            att = report.attachment
+            intro = f"<p>{escape(report.title)}详见附件。</p>"
+            viewer = (hanweb.pdf_viewer_frame(att.path) if report.rendering == PDF
+                      and stable_hash(report.rid) % 2 == 0 else "")
+            return intro + viewer + hanweb.attachment_links([(att.path, att.showname)])
+        return body_html(report.blocks, report.html_style, grids=None, images=images,
+                         skip_title=not with_title)
+
+    def _endpoint(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        area, fbtime = req.params.get("area", ""), req.params.get("fbtime", "")
+        unit = portal.unit_by_code(area)
+        report = next((r for r in portal.reports if unit and r.unit is unit
+                       and str(r.year) == fbtime and r.on_endpoint and r.visible(as_of)), None)
+        if report is None:
+            return _html(hanweb.annual_endpoint_page(unit.name if unit else "", 0, None, ""))
+        body = self._report_body(report, as_of, with_title=False)
+        return _html(hanweb.annual_endpoint_page(unit.name, report.year, report.published, body))
+
+    def _search(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        params = req.params
+        area = params.get("area", portal.spec.xxgk_alias)
+        infotype = params.get("infotypeId", "")
+        try:
+            page = max(1, int(params.get("currpage") or 1))
+        except ValueError:
+            page = 1
+        units = portal.units if area == portal.spec.xxgk_alias else [
+            u for u in portal.units if u.code == area]
+        rows: list[tuple[str, str, str, datetime]] = []
+        if infotype == "ndbg":
+            for report in portal.reports:
+                if report.unit not in units or not report.visible(as_of):
+                    continue
+                if report.on_endpoint:
+                    url = report.endpoint_path
+                else:
+                    path = report.article.path_at(as_of)
+                    url = (f"http://{report.article.host}{path}"
+                           if report.article.host != portal.spec.host else path)
+                index_no = f"{report.unit.code[8:17]}/{report.published.year}-{report.year % 100:05d}"
+                rows.append((index_no, url, report.title, report.published))
+        elif infotype == "zcwj":
+            notice = next((c for c in portal.spec.columns if c.role == "notice"), None)
+            for article, path, when in (portal.column_articles(notice.id, as_of) if notice else []):
+                owner = portal.units[stable_hash(article.article_id) % len(portal.units)]
+                if owner in units:
+                    rows.append((f"{owner.code[8:17]}/{when.year}-{article.article_id % 100000:05d}",
+                                 path, article.title, when))
+        rows.sort(key=lambda r: r[3], reverse=True)
+        return _html(hanweb.search_page(rows, page, hanweb.PER_PAGE))
+
+    def _attachment_visible(self, att: Attachment, as_of: date) -> bool:
+        if att.report is not None:
+            report = att.report
+            if not report.visible(as_of):
+                return False
+            return report.on_endpoint or report.article.path_at(as_of) is not None
+        article = self._attachment_article.get(att.hex)
+        return article is not None and article.path_at(as_of) is not None
+
+    async def _download(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        filename = req.params.get("filename", "")
+        hex_part, _, ext = filename.partition(".")
+        att = portal.attachments.get(hex_part)
+        if (att is None or att.ext != ext or att.role == "broken"
+                or not self._attachment_visible(att, as_of)):
+            return Page(200, hanweb.SOFT_404.encode())  # Hanweb answers a missing file with 200
+        return await self._file(att, as_of, req.params.get("showname") or att.showname)
+
+    async def _file(self, att: Attachment, as_of: date, showname: str | None) -> Page:
+        headers = {}
+        if showname is not None:
+            headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(showname)}"
+        article = self._attachment_article.get(att.hex)
+        modified = att.report.version_at(as_of).since if att.report else (
+            article.published if article else datetime(2018, 6, 1))
+        if att.role == "big":
+            return Page(200, b"", CONTENT_TYPES["zip"], modified=modified, headers=headers,
+                        stream=lambda: big_file_chunks(att.hex), stream_size=BIG_FILE_SIZE)
+        loop = asyncio.get_running_loop()
+        data = await loop.run_in_executor(None, self.assets.bytes_of, att, as_of)
+        return Page(200, data, CONTENT_TYPES[att.ext], modified=modified, headers=headers)
+
+    def _calendar(self, req: SimRequest) -> Page:
+        try:
+            year = int(req.params.get("year", "2024"))
+            month = min(12, max(1, int(req.params.get("month", "1"))))
+            day = int(req.params["day"]) if "day" in req.params else None
+        except ValueError:
+            return Page(400, b"bad request")
+        return _html(hanweb.calendar_page(year, month, day))

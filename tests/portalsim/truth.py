@@ -1,0 +1,211 @@
+"""Ground truth of the simulated world at a date, for scoring crawlers and parsers.
+
+``python -m tests.portalsim truth --as-of DATE`` prints it as JSON: every report with its
+portal, unit, credit code, year, layout, rendering, every URL it can be fetched at, all its
+table values in the canonical ids of REPORT_FORMAT.md, the facts its prose states and the
+checks it fails; decoys; the changes between dates; the traps.
+
+Value conventions: ``value`` is the number a cell means (``-``, ``/``, ``—`` mean 0) and
+null for a blank cell; ``raw`` is the text as printed. Cells of reports whose tables are
+images have ``source: "ocr"``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .catalog import BIG_FILE, CALENDAR_TRAP, CHALLENGE, CRAWL_DELAY, DUPLICATE_URLS, RATE_LIMIT
+from .tables import cell_label
+from .world import (
+    ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, Portal, Report, World,
+    event_reports,
+)
+
+CONTENT = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "doc": "application/msword", "pdf": "application/pdf", "png": "image/png"}
+
+
+def _url(host: str, path: str) -> str:
+    return f"http://{host}{path}"
+
+
+def report_urls(report: Report, as_of: date) -> list[dict]:
+    """Every URL the report can be fetched at on that date."""
+    if not report.visible(as_of):
+        return []
+    spec = report.portal
+    urls = []
+    page_rendering = report.rendering if report.rendering in (HTML, IMAGE, PROSE) else "link"
+    if report.on_endpoint:
+        urls.append({"url": _url(spec.host, report.endpoint_path), "role": "endpoint",
+                     "rendering": page_rendering, "content_type": "text/html",
+                     "encoding": "utf-8"})
+    article = report.article
+    path = article.path_at(as_of) if article else None
+    if article and path:
+        encoding = "gbk" if article.gbk else "utf-8"
+        urls.append({"url": _url(article.host, path), "role": "article",
+                     "rendering": page_rendering, "content_type": "text/html",
+                     "encoding": encoding})
+        if article.alias and DUPLICATE_URLS in spec.hostility:
+            urls.append({"url": _url(article.host, f"/col/col{article.column.id}{path}"),
+                         "role": "alias", "rendering": page_rendering,
+                         "content_type": "text/html", "encoding": encoding})
+    host = article.host if article and not report.on_endpoint else spec.host
+    if report.attachment:
+        urls.append({"url": _url(host, report.attachment.path), "role": "attachment",
+                     "rendering": report.rendering,
+                     "content_type": CONTENT[report.attachment.ext]})
+    for image in report.images:
+        urls.append({"url": _url(host, image.path),
+                     "role": "table_image" if image.role == "table_image" else "figure",
+                     "rendering": IMAGE, "table": image.table, "content_type": "image/png"})
+    return urls
+
+
+def report_truth(report: Report, as_of: date) -> dict:
+    version = report.version_at(as_of)
+    cells = []
+    if report.has_tables:
+        source = "ocr" if report.rendering == IMAGE else "table"
+        for key, cell in version.cells.items():
+            table, row, column = key.split("/")
+            entry = {"table": table, "row": row, "column": column, "value": cell.value,
+                     "raw": cell.raw, "label": cell_label(report.layout, key), "source": source}
+            if cell.unit:
+                entry["unit"] = cell.unit
+            cells.append(entry)
+    versions = []
+    previous = None
+    for v in report.versions:
+        if v.since.date() > as_of:
+            break
+        changed = []
+        if previous is not None:
+            changed = [{"cell": k, "from": previous.cells[k].value, "to": c.value}
+                       for k, c in v.cells.items() if previous.cells[k].value != c.value]
+        versions.append({"since": v.since.isoformat(sep=" "), "note": v.note, "changed": changed})
+        previous = v
+    status = "published" if report.visible(as_of) else (
+        "removed" if report.published.date() <= as_of else "unpublished")
+    return {
+        "id": report.rid, "portal": report.portal.key, "unit": report.unit.short,
+        "org": report.unit.name, "credit_code": report.unit.code, "kind": report.unit.spec.kind,
+        "year": report.year, "layout": report.layout, "rendering": report.rendering,
+        "title": report.title, "published": report.published.isoformat(sep=" "),
+        "status": status, "seed": report.seed, "urls": report_urls(report, as_of),
+        "cells": cells,
+        "facts": [{"name": f.name, "value": f.value, "text": f.text, "cell": f.cell}
+                  for f in report.facts],
+        "failing_checks": report.failing_checks(as_of), "breakage": report.breakage,
+        "versions": versions,
+    }
+
+
+def _decoys(portal: Portal, as_of: date) -> list[dict]:
+    out = []
+    for article in portal.articles:
+        if article.kind not in ("decoy", "bundle"):
+            continue
+        path = article.path_at(as_of)
+        if path is None:
+            continue
+        out.append({"portal": portal.key, "title": article.title, "kind": article.kind,
+                    "url": _url(article.host, path),
+                    "attachments": [_url(article.host, a.path) for a in article.attachments]})
+    return out
+
+
+def _portal_truth(portal: Portal, time_scale: float) -> dict:
+    spec = portal.spec
+    robots = {"crawl_delay": None, "disallow": ["/manager/", "/module/visitcount/"]}
+    if spec.is_scale:
+        robots = {"crawl_delay": None, "disallow": []}
+    elif CRAWL_DELAY in spec.hostility:
+        robots = {"crawl_delay": 2 * time_scale,
+                  "disallow": ["/module/search/", f"/col/col{spec.column('leaders').id}/"]}
+    return {
+        "key": spec.key, "host": spec.host,
+        "hosts": [spec.host] + ([spec.mirror_host] if spec.mirror_host else []),
+        "cms": "hanweb", "province": spec.province, "city": spec.city, "county": spec.county,
+        "government": spec.government, "has_endpoint": spec.has_endpoint,
+        "dataproxy_path": spec.dataproxy_path, "dataproxy_form": spec.dataproxy_form,
+        "xxgk_column": spec.xxgk_column, "xxgk_area": spec.xxgk_alias,
+        "columns": [{"id": c.id, "name": c.name, "role": c.role} for c in spec.columns],
+        "hostility": sorted(spec.hostility), "robots": robots,
+        "units": [{"name": u.name, "short": u.short, "kind": u.spec.kind,
+                   "credit_code": u.code, "on_platform": u.spec.on_platform}
+                  for u in portal.units],
+    }
+
+
+def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) -> dict:
+    portals = list(world.portals.values())
+    reports = [report_truth(r, as_of) for p in portals for r in p.reports
+               if r.published.date() <= as_of]
+    events = {}
+    for name, report in event_reports(world).items():
+        entry = {"report": report.rid}
+        if name == "revised":
+            entry["at"] = report.versions[1].since.isoformat(sep=" ")
+        elif name == "removed":
+            entry["at"] = report.article.removed_at.isoformat(sep=" ")
+            entry["url"] = _url(report.article.host, report.article.path)
+        else:
+            entry["at"] = report.article.moved_at.isoformat(sep=" ")
+            entry["from"] = _url(report.article.host, report.article.path)
+            entry["to"] = _url(report.article.host, report.article.moved_path)
+        events[name] = entry
+    traps: dict[str, list[str]] = {"calendar": [], "big_file": [], "challenge_hosts": [],
+                                   "rate_limited_hosts": [], "soft_404": []}
+    for portal in portals:
+        spec = portal.spec
+        if CALENDAR_TRAP in spec.hostility:
+            traps["calendar"].append(_url(spec.host, "/module/calendar/calendar.jsp"))
+        if CHALLENGE in spec.hostility:
+            traps["challenge_hosts"].append(spec.host)
+        if RATE_LIMIT in spec.hostility:
+            traps["rate_limited_hosts"].append(spec.host)
+        for att in portal.attachments.values():
+            if att.role == "big" and BIG_FILE in spec.hostility:
+                traps["big_file"].append(_url(att.host, att.path))
+            if att.role == "broken":
+                traps["soft_404"].append(_url(att.host, att.path))
+    return {
+        "as_of": as_of.isoformat(), "seed": world.seed, "scale": world.scale,
+        "portals": [_portal_truth(p, time_scale) for p in portals],
+        "reports": reports,
+        "decoys": [d for p in portals for d in _decoys(p, as_of)],
+        "events": events, "traps": traps,
+        "counts": counts(reports, portals, as_of),
+    }
+
+
+def counts(reports: list[dict], portals: list[Portal], as_of: date) -> dict:
+    published = [r for r in reports if r["status"] == "published"]
+    return {
+        "portals": len(portals),
+        "units": sum(len(p.units) for p in portals),
+        "reports": len(published),
+        "reports_removed": sum(1 for r in reports if r["status"] == "removed"),
+        "by_layout": dict(Counter(r["layout"] for r in published)),
+        "by_rendering": dict(Counter(r["rendering"] for r in published)),
+        "by_portal": dict(Counter(r["portal"] for r in published)),
+        "report_urls": sum(len(r["urls"]) for r in published),
+        "inconsistent": sum(1 for r in published if r["failing_checks"]),
+        "seeds": sum(1 for r in published if r["seed"]),
+        "articles": sum(1 for p in portals for a in p.articles if a.path_at(as_of)),
+        "decoys": sum(1 for p in portals for a in p.articles
+                      if a.kind == "decoy" and a.path_at(as_of)),
+    }
+
+
+def summary(world: World, as_of: date) -> dict:
+    """The counts, hosts and events: what ``serve`` prints when it starts."""
+    full = truth(world, as_of)
+    return {"as_of": full["as_of"], "hosts": [h for p in full["portals"] for h in p["hosts"]],
+            "counts": full["counts"], "events": full["events"]}
+
+
+__all__ = ["truth", "summary", "report_truth", "report_urls", "ATTACHMENT_RENDERINGS"]
