@@ -301,8 +301,10 @@ class PortalRouter:
             page = max(1, int(params.get("currpage") or 1))
         except ValueError:
             page = 1
-        units = portal.units if area == portal.spec.xxgk_alias else [
-            u for u in portal.units if u.code == area]
+        # Column-only units (on_platform false) are unknown to the platform's search.
+        platform = [u for u in portal.units if u.spec.on_platform]
+        units = platform if area == portal.spec.xxgk_alias else [
+            u for u in platform if u.code == area]
         rows: list[tuple[str, str, str, datetime]] = []
         if infotype == "ndbg":
             for report in portal.reports:

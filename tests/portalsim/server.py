@@ -68,7 +68,8 @@ class Simulator:
         self.log: deque[dict] = deque(maxlen=2_000_000)
         self._log_file = options.access_log.open("a", encoding="utf-8") if options.access_log else None
         self._lock = threading.Lock()
-        self.app = web.Application(client_max_size=10 * 1024 * 1024)
+        self.app = web.Application(client_max_size=10 * 1024 * 1024,
+                                   middlewares=[self._connect_middleware])
         self.app.router.add_route("*", "/{tail:.*}", self.handle)
         self.app.on_response_prepare.append(_server_header)
 
@@ -95,6 +96,14 @@ class Simulator:
                 self._log_file.flush()
 
     # --- the request path --------------------------------------------------------------------
+
+    @web.middleware
+    async def _connect_middleware(self, request: web.Request, handler) -> web.StreamResponse:
+        # CONNECT carries an authority-form target (host:443), which no route matches: the
+        # router would answer 404 before ``handle`` could say that HTTPS is not simulated.
+        if request.method == "CONNECT":
+            return await self.handle(request)
+        return await handler(request)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         started = time.monotonic()
