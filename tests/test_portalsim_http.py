@@ -29,6 +29,7 @@ BEFORE = date(2024, 6, 30)  # before the 2024 reports, the revision, the removal
 PER_PAGE = 15
 _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
 _HREF = re.compile(r"""href=['"]([^'"]+)['"]""")
+_STUB = re.compile(rb"^<html><body><script>document\.cookie='([^;']+);.*location\.reload\(\)")
 _VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:万元|元)?|[-/—]")
 
 
@@ -72,6 +73,11 @@ class SimClient:
         if response.status == 412 and b"$_ts" in response.body:
             self.cookies[host] = self._solve(response)
             response = self.plain.get(url, **{"Cookie": self.cookies[host], **headers})
+        stub = _STUB.search(response.body) if response.status == 200 else None
+        if stub:  # a 200 page that only sets a cookie and reloads: set it, ask again
+            pair = stub.group(1).decode()
+            self.cookies[host] = f"{self.cookies[host]}; {pair}" if host in self.cookies else pair
+            response = self.plain.get(url, **{**headers, "Cookie": self.cookies[host]})
         return response
 
     def post(self, url: str, form: dict[str, str]) -> Response:
@@ -911,3 +917,34 @@ def test_mirror_host_serves_only_its_articles(client, world_truth):
     assert client.get(url.replace("xxgk.wenshang.gov.cn", "www.wenshang.gov.cn")).status == 404
     assert client.get("http://xxgk.wenshang.gov.cn/").status == 404
 
+
+
+def test_downloads_behind_a_cookie_stub(world_truth, calm_sim):
+    """yanzhou answers a download without its cookie with 200 and a script that sets the
+    cookie and reloads: a client that stores any 200 would archive the stub."""
+    assert world_truth["traps"]["cookie_stub_hosts"] == ["www.yanzhou.gov.cn"]
+    report = next(r for r in _published(world_truth, portal="yanzhou")
+                  if _url_of(r, "attachment"))
+    url = _url_of(report, "attachment")
+    plain = ProxyClient(calm_sim.port)
+    stub = plain.get(url)
+    assert stub.status == 200 and stub.header("Content-Type").startswith("text/html")
+    match = _STUB.search(stub.body)
+    assert match and match.group(1).startswith(b"__jsluid_s=")
+    real = plain.get(url, Cookie=match.group(1).decode())
+    assert real.status == 200
+    assert real.header("Content-Type") == next(u["content_type"] for u in report["urls"]
+                                               if u["role"] == "attachment")
+    assert plain.get(url, Cookie="__jsluid_s=forged").body == stub.body
+
+
+def test_wps_attachments_hold_word97_bytes(world_truth, client):
+    wps = [(r, u) for r in world_truth["reports"] if r["status"] == "published"
+           for u in r["urls"] if u["role"] == "attachment" and "filename=" in u["url"]
+           and u["url"].split("filename=")[1].split("&")[0].endswith(".wps")]
+    assert wps, "some .doc reports are saved by WPS Office as .wps"
+    for report, url in wps[:3]:
+        r = client.get(url["url"])
+        assert r.status == 200 and r.header("Content-Type") == "application/octet-stream"
+        assert r.body.startswith(b"\xd0\xcf\x11\xe0")  # an OLE2 compound file, like .doc
+        assert report["rendering"] == "doc"

@@ -30,6 +30,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
     "zip": "application/zip",
+    "wps": "application/octet-stream",  # what servers send for WPS Office files
 }
 
 
@@ -64,7 +65,8 @@ class Assets:
         if att.role == "report":
             source = report_docx(att.report.blocks, grids_for(att.report, as_of),
                                  author=att.report.unit.name)
-            return source if att.ext == DOCX else self.converter.convert(source, att.ext)
+            # A .wps attachment holds the Word 97 bytes WPS Office saves by default.
+            return source if att.ext == DOCX else self.converter.convert(source, att.report.rendering)
         if att.role == "table_image":
             from .render_image import table_png
 

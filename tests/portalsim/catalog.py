@@ -22,10 +22,11 @@ DUPLICATE_URLS = "duplicate_urls"  # the same document at two URLs
 BIG_FILE = "big_file"  # a 20 MB attachment
 GBK = "gbk"  # pages of the annual-report column served in GBK, declared gb2312
 CONNECTION_RESET = "connection_reset"  # one URL drops the connection on first request
+COOKIE_STUB = "cookie_stub"  # downloads answer 200 with a cookie-setting reload script first
 
 ALL_HOSTILITY = frozenset(
     {CHALLENGE, TRANSIENT, SLOW, RATE_LIMIT, CRAWL_DELAY, REDIRECTS, DEAD_LINKS, CALENDAR_TRAP,
-     DUPLICATE_URLS, BIG_FILE, GBK, CONNECTION_RESET}
+     DUPLICATE_URLS, BIG_FILE, GBK, CONNECTION_RESET, COOKIE_STUB}
 )
 
 NEW_DATAPROXY = "/module/web/jpage/dataproxy.jsp"
@@ -192,7 +193,8 @@ YANZHOU = PortalSpec(
         *_departments("济宁市兖州区", ["教育和体育局", "应急管理局", "司法局"], "区"),
         UnitSpec("区公共资源交易服务中心", "济宁市兖州区公共资源交易服务中心", "institution"),
     ),
-    hostility=frozenset({CALENDAR_TRAP, DUPLICATE_URLS, BIG_FILE, GBK, DEAD_LINKS, REDIRECTS}),
+    hostility=frozenset({CALENDAR_TRAP, DUPLICATE_URLS, BIG_FILE, GBK, DEAD_LINKS, REDIRECTS,
+                         COOKIE_STUB}),
 )
 
 SEED_PORTALS: tuple[PortalSpec, ...] = (JIAXIANG, WENSHANG, WENDENG, YANZHOU)

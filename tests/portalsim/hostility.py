@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from .catalog import CONNECTION_RESET, SLOW, TRANSIENT, PortalSpec
 from .determinism import stable_hash
 
+STUB_COOKIE = "__jsluid_s"
 CHALLENGE_COOKIE_SERVER = "FSSBBIl1UgzbN7N80S"
 CHALLENGE_COOKIE_CLIENT = "FSSBBIl1UgzbN7N80T"
 _META_ID = "9DhefwqGPrzGxEp9hPaoag"
@@ -82,6 +83,25 @@ $_ts.lcd=1;setTimeout(function(){{location.reload();}},50);}})();
 </script>
 </head><body></body></html>
 """
+
+
+@dataclass
+class CookieStub:
+    """加速乐-style guard: a 200 page whose script sets a cookie and reloads. Any client that
+    reads the script can pass; one that stores whatever answers 200 archives the stub."""
+
+    secret: bytes
+
+    @property
+    def value(self) -> str:
+        return hmac.new(self.secret, b"jsluid", hashlib.sha256).hexdigest()[:32]
+
+    def passes(self, cookies: dict[str, str]) -> bool:
+        return hmac.compare_digest(cookies.get(STUB_COOKIE, ""), self.value)
+
+    def page(self) -> str:
+        return (f"<html><body><script>document.cookie='{STUB_COOKIE}={self.value}; max-age=3600; "
+                f"path=/';location.reload();</script></body></html>\n")
 
 
 @dataclass

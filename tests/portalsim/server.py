@@ -29,8 +29,8 @@ from pathlib import Path
 from aiohttp import web
 
 from .assets import Assets
-from .catalog import CHALLENGE, RATE_LIMIT
-from .hostility import CHALLENGE_COOKIE_SERVER, Challenge, Hostility
+from .catalog import CHALLENGE, COOKIE_STUB, RATE_LIMIT
+from .hostility import CHALLENGE_COOKIE_SERVER, Challenge, CookieStub, Hostility
 from .render_office import OfficeConverter, default_cache_dir
 from .routes import Page, PortalRouter, SimRequest
 from .world import DEFAULT_AS_OF, World, build_world
@@ -65,6 +65,7 @@ class Simulator:
         self.router = PortalRouter(self.world, self.assets, time_scale=options.time_scale)
         self.hostility = Hostility(time_scale=options.time_scale)
         self.challenge = Challenge(secrets.token_bytes(16), options.challenge_ttl)
+        self.cookie_stub = CookieStub(secrets.token_bytes(16))
         self.log: deque[dict] = deque(maxlen=2_000_000)
         self._log_file = options.access_log.open("a", encoding="utf-8") if options.access_log else None
         self._lock = threading.Lock()
@@ -128,6 +129,11 @@ class Simulator:
                                     max_age=int(self.options.challenge_ttl))
                 self._record(request, host, 412, response.content_length or 0, started, "challenge")
                 return response
+        if (COOKIE_STUB in spec.hostility and request.path == "/module/download/downfile.jsp"
+                and not self.cookie_stub.passes(dict(request.cookies))):
+            body = self.cookie_stub.page()
+            self._record(request, host, 200, len(body), started, "cookie stub")
+            return web.Response(text=body, content_type="text/html", charset="utf-8")
         calm = self.options.calm
         if RATE_LIMIT in spec.hostility and not calm:
             retry = self.hostility.rate_limited(host)

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from .catalog import BIG_FILE, CALENDAR_TRAP, CHALLENGE, CRAWL_DELAY, DUPLICATE_URLS, RATE_LIMIT
+from .catalog import (
+    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, RATE_LIMIT,
+)
 from .tables import cell_label
 from .world import (
     ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, Portal, Report, World,
@@ -23,7 +25,8 @@ from .world import (
 )
 
 CONTENT = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-           "doc": "application/msword", "pdf": "application/pdf", "png": "image/png"}
+           "doc": "application/msword", "pdf": "application/pdf", "png": "image/png",
+           "wps": "application/octet-stream"}
 
 
 def _url(host: str, path: str) -> str:
@@ -158,7 +161,8 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
             entry["to"] = _url(report.article.host, report.article.moved_path)
         events[name] = entry
     traps: dict[str, list[str]] = {"calendar": [], "big_file": [], "challenge_hosts": [],
-                                   "rate_limited_hosts": [], "soft_404": []}
+                                   "rate_limited_hosts": [], "soft_404": [],
+                                   "cookie_stub_hosts": []}
     for portal in portals:
         spec = portal.spec
         if CALENDAR_TRAP in spec.hostility:
@@ -167,6 +171,8 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
             traps["challenge_hosts"].append(spec.host)
         if RATE_LIMIT in spec.hostility:
             traps["rate_limited_hosts"].append(spec.host)
+        if COOKIE_STUB in spec.hostility:
+            traps["cookie_stub_hosts"].append(spec.host)
         for att in portal.attachments.values():
             if att.role == "big" and BIG_FILE in spec.hostility:
                 traps["big_file"].append(_url(att.host, att.path))

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from . import catalog, prose
 from .catalog import ColumnSpec, PortalSpec, UnitSpec
-from .determinism import credit_code, hex_name, org_code, rng_for
+from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
 from .figures import (
     BREAKAGES, Cell, RawStyle, UnitLedger, failing_checks, generate_values, with_value,
@@ -452,8 +452,11 @@ def _place_reports(seed: int, portal: Portal) -> None:
                                      host, report=report, gbk=catalog.GBK in spec.hostility)
             portal.articles.append(report.article)
         if report.rendering in ATTACHMENT_RENDERINGS:
-            att = Attachment(hex_name(seed, report.rid, report.rendering), report.rendering,
-                             f"{report.title}.{report.rendering}", "report", report)
+            ext = report.rendering
+            if ext == DOC and stable_hash(seed, report.rid, "wps") % 3 == 0:
+                ext = "wps"  # saved by WPS Office
+            att = Attachment(hex_name(seed, report.rid, report.rendering), ext,
+                             f"{report.title}.{ext}", "report", report)
             report.attachment = att
         if report.rendering == IMAGE or report.seed:  # only seeds carry figures
             for n, block in enumerate(report.blocks):
