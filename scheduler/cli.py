@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from archive.home import HomeOption, resolve_home
+from crawler.cli import crawl
 
 app = typer.Typer(
     name="xxgk",
@@ -53,6 +54,9 @@ def info(
         return
     for key, value in facts.items():
         console.print(f"[bold]{key:>14}[/bold]  {value}")
+
+
+app.command()(crawl)
 
 
 def main() -> None:

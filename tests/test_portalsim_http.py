@@ -358,7 +358,8 @@ def _search(client, host: str, area: str, page: int = 1) -> tuple[list[tuple[str
 
 
 def _listed_url(report: dict) -> str:
-    return _url_of(report, "endpoint") or _url_of(report, "article")
+    """search.jsp links a report's article (its canonical URL) if it has one."""
+    return _url_of(report, "article") or _url_of(report, "endpoint")
 
 
 @pytest.mark.parametrize("key", ["jiaxiang", "wenshang", "wendeng", "yanzhou"])

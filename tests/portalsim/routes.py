@@ -6,7 +6,6 @@ Independent of the HTTP server: a ``SimRequest`` goes in, a ``Page`` comes out. 
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -87,7 +86,8 @@ class PortalRouter:
                 for att in article.attachments:
                     self._attachment_article[att.hex] = article
 
-    async def respond(self, req: SimRequest, as_of: date) -> Page:
+    def respond(self, req: SimRequest, as_of: date) -> Page:
+        """Runs in a worker thread: rendering must not hold up the server's event loop."""
         portal = self.world.hosts[req.host]
         spec = portal.spec
         path = req.path
@@ -119,12 +119,12 @@ class PortalRouter:
         if path == "/module/xxgk/xxgkAnnualReport.jsp" and spec.has_endpoint:
             return self._endpoint(portal, req, as_of)
         if path == "/module/download/downfile.jsp":
-            return await self._download(portal, req, as_of)
+            return self._download(portal, req, as_of)
         if m := _PICTURE.match(path):
             att = portal.attachments.get(m.group(1))
             if att is None or att.ext != "png" or not self._attachment_visible(att, as_of):
                 return NOT_FOUND
-            return await self._file(att, as_of, None)
+            return self._file(att, as_of, None)
         if path == "/module/calendar/calendar.jsp" and CALENDAR_TRAP in spec.hostility:
             return self._calendar(req)
         if path == "/xxgk/" and REDIRECTS in spec.hostility and spec.key == "wenshang":
@@ -310,10 +310,12 @@ class PortalRouter:
             for report in portal.reports:
                 if report.unit not in units or not report.visible(as_of):
                     continue
-                if report.on_endpoint:
+                # The platform links the report's article where there is one (its canonical
+                # URL; lists may use an alias), else the annual-report endpoint.
+                path = report.article.path_at(as_of) if report.article else None
+                if path is None:
                     url = report.endpoint_path
                 else:
-                    path = report.article.path_at(as_of)
                     url = (f"http://{report.article.host}{path}"
                            if report.article.host != portal.spec.host else path)
                 index_no = f"{report.unit.code[8:17]}/{report.published.year}-{report.year % 100:05d}"
@@ -337,16 +339,16 @@ class PortalRouter:
         article = self._attachment_article.get(att.hex)
         return article is not None and article.path_at(as_of) is not None
 
-    async def _download(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+    def _download(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
         filename = req.params.get("filename", "")
         hex_part, _, ext = filename.partition(".")
         att = portal.attachments.get(hex_part)
         if (att is None or att.ext != ext or att.role == "broken"
                 or not self._attachment_visible(att, as_of)):
             return Page(200, hanweb.SOFT_404.encode())  # Hanweb answers a missing file with 200
-        return await self._file(att, as_of, req.params.get("showname") or att.showname)
+        return self._file(att, as_of, req.params.get("showname") or att.showname)
 
-    async def _file(self, att: Attachment, as_of: date, showname: str | None) -> Page:
+    def _file(self, att: Attachment, as_of: date, showname: str | None) -> Page:
         headers = {}
         if showname is not None:
             headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(showname)}"
@@ -356,8 +358,7 @@ class PortalRouter:
         if att.role == "big":
             return Page(200, b"", CONTENT_TYPES["zip"], modified=modified, headers=headers,
                         stream=lambda: big_file_chunks(att.hex), stream_size=BIG_FILE_SIZE)
-        loop = asyncio.get_running_loop()
-        data = await loop.run_in_executor(None, self.assets.bytes_of, att, as_of)
+        data = self.assets.bytes_of(att, as_of)
         return Page(200, data, CONTENT_TYPES[att.ext], modified=modified, headers=headers)
 
     def _calendar(self, req: SimRequest) -> Page:

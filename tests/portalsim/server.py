@@ -19,6 +19,7 @@ import json
 import logging
 import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -69,6 +70,9 @@ class Simulator:
         self.log: deque[dict] = deque(maxlen=2_000_000)
         self._log_file = options.access_log.open("a", encoding="utf-8") if options.access_log else None
         self._lock = threading.Lock()
+        # Pages are rendered in threads so the event loop takes (and timestamps) requests
+        # the moment they arrive: politeness is measured from this log.
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portalsim-render")
         self.app = web.Application(client_max_size=10 * 1024 * 1024,
                                    middlewares=[self._connect_middleware])
         self.app.router.add_route("*", "/{tail:.*}", self.handle)
@@ -82,7 +86,8 @@ class Simulator:
 
     def _record(self, request: web.Request, host: str, status: int, size: int, started: float,
                 note: str = "") -> None:
-        entry = {"t": round(time.time(), 4), "host": host, "method": request.method,
+        arrived = time.time() - (time.monotonic() - started)
+        entry = {"t": round(arrived, 4), "host": host, "method": request.method,
                  "path": request.path_qs, "status": status, "bytes": size,
                  "ms": round((time.monotonic() - started) * 1000, 1),
                  "ua": request.headers.get("User-Agent", ""),
@@ -160,7 +165,8 @@ class Simulator:
             form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         sim_request = SimRequest(host, request.method, request.path, dict(request.query), form)
         try:
-            page = await self.router.respond(sim_request, self.as_of)
+            page = await asyncio.get_running_loop().run_in_executor(
+                self._pool, self.router.respond, sim_request, self.as_of)
         except Exception as exc:  # a simulator bug must show, not hang the client
             log.exception("portalsim failed on %s", key)
             self._record(request, host, 500, 0, started, f"simulator error: {exc}")

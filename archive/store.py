@@ -1,0 +1,224 @@
+"""The archive as the crawler sees it: hand it an HTTP exchange, it lands in a WARC file and
+in the index, deduplicated by payload digest across URLs and crawls.
+
+Order of work per exchange: write the records (fsync), then commit the index rows. A crash
+in between leaves bytes the index does not claim, never a claim without bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+from warcio.statusandheaders import StatusAndHeaders
+
+from .db import create_schema, make_engine, session_factory
+from .home import Home
+from .models import Capture, WarcFile
+from .surt import surt
+from .warc import OPEN_SUFFIX, SERVER_NOT_MODIFIED, WarcFileWriter, sha256_label
+
+DEFAULT_MAX_WARC_SIZE = 1024 ** 3
+SOFTWARE = "xxgk-archive (warcio)"
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and the response as received (body before any decoding)."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    protocol: str  # HTTP/1.1
+    status: int
+    reason: str
+    response_headers: list[tuple[str, str]]
+    body: bytes
+    captured_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class Stored:
+    capture_id: int
+    record_type: str  # response | revisit
+    payload_digest: str | None
+    new_payload: bool  # False: identical bytes were already archived (or 304)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    name = name.lower()
+    return next((v for k, v in headers if k.lower() == name), None)
+
+
+class Archive:
+    """Writes through one open WARC file at a time; thread-safe."""
+
+    def __init__(self, home: Home, *, max_warc_size: int = DEFAULT_MAX_WARC_SIZE,
+                 prefix: str = "xxgk", crawl_run_id: int | None = None) -> None:
+        self.home = home.ensure()
+        self.engine = make_engine(home.database_url)
+        create_schema(self.engine)
+        self.sessions = session_factory(self.engine)
+        self.max_warc_size = max_warc_size
+        self.prefix = prefix
+        self.crawl_run_id = crawl_run_id
+        self._writer: WarcFileWriter | None = None
+        self._file_id: int | None = None
+        self._serial = 0
+        self._lock = threading.Lock()
+
+    # --- files -----------------------------------------------------------------------------
+
+    def _current(self) -> tuple[WarcFileWriter, int]:
+        if self._writer is not None and self._writer.size >= self.max_warc_size:
+            self._seal()
+        if self._writer is None:
+            now = utcnow()
+            self._serial += 1
+            name = f"{self.prefix}-{now:%Y%m%d%H%M%S%f}-{self._serial:05d}.warc.gz"
+            directory = self.home.archive_dir
+            self._writer = WarcFileWriter(directory, name, SOFTWARE)
+            with self.sessions.begin() as session:
+                row = WarcFile(name=name, location=str(directory / name), created_at=now,
+                               size=self._writer.size)
+                session.add(row)
+                session.flush()
+                self._file_id = row.id
+        return self._writer, self._file_id  # type: ignore[return-value]
+
+    def _seal(self) -> None:
+        if self._writer is None:
+            return
+        size, sha = self._writer.seal()
+        with self.sessions.begin() as session:
+            row = session.get(WarcFile, self._file_id)
+            row.size, row.sha256, row.sealed, row.sealed_at = size, sha, True, utcnow()
+        self._writer = None
+        self._file_id = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._seal()
+            self.engine.dispose()
+
+    # --- reading the index -------------------------------------------------------------------
+
+    def last_capture(self, url: str) -> Capture | None:
+        """The newest response or revisit of a URL (for conditional requests)."""
+        with self.sessions() as session:
+            return session.scalars(
+                select(Capture).where(Capture.url == url,
+                                      Capture.record_type.in_(("response", "revisit")))
+                .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1)).first()
+
+    def _original(self, session, digest: str) -> Capture | None:  # type: ignore[no-untyped-def]
+        return session.scalars(select(Capture).where(Capture.payload_digest == digest,
+                                                     Capture.record_type == "response")
+                               .order_by(Capture.id).limit(1)).first()
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def record(self, exchange: Exchange) -> Stored:
+        with self._lock:
+            return self._record(exchange)
+
+    def _record(self, ex: Exchange) -> Stored:
+        writer, file_id = self._current()
+        http = StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), ex.response_headers,
+                                protocol=ex.protocol)
+        hex_digest, label = sha256_label(ex.body)
+        mime = (_header(ex.response_headers, "Content-Type") or "").split(";")[0].strip() or None
+        with self.sessions.begin() as session:
+            original = None
+            previous = None
+            if ex.status == 304:
+                previous = session.scalars(
+                    select(Capture).where(Capture.url == ex.url,
+                                          Capture.record_type.in_(("response", "revisit")),
+                                          Capture.status != 304)
+                    .order_by(Capture.captured_at.desc()).limit(1)).first()
+            elif ex.body:
+                original = self._original(session, hex_digest)
+            if previous is not None:
+                record = writer.revisit(ex.url, ex.captured_at, http, _label(previous.payload_digest),
+                                        previous.url, previous.captured_at, SERVER_NOT_MODIFIED)
+                kind, refers, digest = "revisit", previous, previous.payload_digest
+            elif original is not None:
+                record = writer.revisit(ex.url, ex.captured_at, http, label, original.url,
+                                        original.captured_at)
+                kind, refers, digest = "revisit", original, hex_digest
+            else:
+                record = writer.response(ex.url, ex.captured_at, http, ex.body)
+                kind, refers, digest = "response", None, hex_digest if ex.body else None
+            written = writer.write(record)
+            request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
+                                            ex.request_headers, is_http_request=True)
+            request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
+                                                  ex.request_body, written.record_id))
+            capture = Capture(
+                url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type=kind,
+                status=ex.status, mime=mime, payload_digest=digest,
+                payload_length=len(ex.body) if kind == "response" else (
+                    refers.payload_length if refers else None),
+                warc_record_id=written.record_id, warc_file_id=file_id, offset=written.offset,
+                length=written.length, refers_to_id=refers.id if refers else None,
+                etag=_header(ex.response_headers, "ETag"),
+                last_modified=_header(ex.response_headers, "Last-Modified"),
+                crawl_run_id=self.crawl_run_id)
+            session.add(capture)
+            session.add(Capture(
+                url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type="request",
+                warc_record_id=request.record_id, warc_file_id=file_id, offset=request.offset,
+                length=request.length, crawl_run_id=self.crawl_run_id))
+            row = session.get(WarcFile, file_id)
+            row.size = writer.size
+            session.flush()
+            return Stored(capture.id, kind, digest, kind == "response")
+
+    def record_resource(self, url: str, body: bytes, content_type: str, *,
+                        record_type: str = "resource", captured_at: datetime | None = None,
+                        refers_to: str | None = None) -> int:
+        """A browser snapshot or extracted text: stored as what it is, never as a response."""
+        with self._lock:
+            writer, file_id = self._current()
+            when = captured_at or utcnow()
+            extra = {"WARC-Refers-To": refers_to} if refers_to else None
+            written = writer.write(writer.resource(url, when, record_type, content_type, body,
+                                                   extra))
+            with self.sessions.begin() as session:
+                capture = Capture(url=url, surt=surt(url), captured_at=when,
+                                  record_type=record_type, mime=content_type,
+                                  payload_digest=sha256_label(body)[0], payload_length=len(body),
+                                  warc_record_id=written.record_id, warc_file_id=file_id,
+                                  offset=written.offset, length=written.length,
+                                  crawl_run_id=self.crawl_run_id)
+                session.add(capture)
+                session.flush()
+                return capture.id
+
+
+def _label(hex_digest: str | None) -> str:
+    if not hex_digest:
+        return "sha256:" + base64.b32encode(bytes(32)).decode()
+    return "sha256:" + base64.b32encode(bytes.fromhex(hex_digest)).decode()
+
+
+def _target(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def open_files(directory: Path) -> list[Path]:
+    """WARC files left unsealed (a crashed writer); repaired by `xxgk archive verify`."""
+    return sorted(directory.glob(f"*{OPEN_SUFFIX}"))

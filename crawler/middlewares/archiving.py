@@ -1,0 +1,60 @@
+"""Every response lands in the archive exactly as received, before Scrapy decodes it.
+
+Placed above HttpCompressionMiddleware (590) and RedirectMiddleware (600), so bodies are
+still compressed as the server sent them and redirects are archived too. The request part of
+the record is the request as sent (after cookies, user agent and compression headers).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from http import HTTPStatus
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+
+from archive.store import Archive, Exchange
+
+# Twisted has removed the chunked framing by the time we see the body: a reader must not try
+# to de-chunk it again, so the header is kept under another name.
+_RENAMED = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
+
+
+def _pairs(headers) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    out = []
+    for name, values in headers.items():
+        text = name.decode("latin-1")
+        text = _RENAMED.get(text.lower(), text)
+        for value in values:
+            out.append((text, value.decode("latin-1")))
+    return out
+
+
+class ArchiveMiddleware:
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        # The run's Archive travels with the spider: settings are deep-copied, an open
+        # archive (files, database engine) cannot be.
+        archive = getattr(crawler.spider, "archive", None)
+        if archive is None:
+            raise ValueError("the spider has no archive: pass archive=Archive(...) to crawl()")
+        return cls(archive)
+
+    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        exchange = Exchange(
+            url=response.url, method=request.method, request_headers=_pairs(request.headers),
+            request_body=request.body or b"", protocol=response.protocol or "HTTP/1.1",
+            status=response.status, reason=reason, response_headers=_pairs(response.headers),
+            body=response.body, captured_at=datetime.now(timezone.utc).replace(tzinfo=None))
+        stored = self.archive.record(exchange)
+        request.meta["xxgk_capture_id"] = stored.capture_id
+        request.meta["xxgk_new_payload"] = stored.new_payload
+        spider.crawler.stats.inc_value(f"xxgk/archived/{stored.record_type}")
+        return response

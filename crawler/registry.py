@@ -1,0 +1,118 @@
+"""The site registry: one YAML file per portal in ``crawler/sites/``.
+
+Site facts live in data so that adding a Hanweb portal needs a new entry and no code. A bad
+entry is reported with its file and field, never half-loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SITES_DIR = Path(__file__).resolve().parent / "sites"
+CMS_FAMILIES = ("hanweb", "generic")
+
+
+class RegistryError(ValueError):
+    """A site entry that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class XxgkPlatform:
+    column: int
+    area: str
+    annual_report_endpoint: bool = True
+    first_year: int = 2018
+
+
+@dataclass(frozen=True)
+class HanwebSite:
+    webid: int
+    dataproxy: str = "/module/web/jpage/dataproxy.jsp"
+    annual_report_columns: tuple[int, ...] = ()
+    xxgk: XxgkPlatform | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    cron: str = "0 3 * * 1"
+    dense_cron: str | None = None  # used January-March, when reports appear
+
+
+@dataclass(frozen=True)
+class Site:
+    key: str
+    name: str
+    cms: str
+    hosts: tuple[str, ...]
+    home: str
+    hanweb: HanwebSite | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    # Per-site overrides of Scrapy settings (politeness), e.g. {"DOWNLOAD_DELAY": 3}.
+    settings: dict[str, Any] = field(default_factory=dict)
+    source: Path | None = None
+
+    def in_scope(self, host: str | None) -> bool:
+        return (host or "").lower() in self.hosts
+
+
+def _require(entry: dict, name: str, kind: type, where: str) -> Any:
+    if name not in entry:
+        raise RegistryError(f"{where}: missing field '{name}'")
+    value = entry[name]
+    if not isinstance(value, kind):
+        raise RegistryError(f"{where}: field '{name}' must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def parse_site(entry: Any, where: str) -> Site:
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{where}: a site entry must be a mapping")
+    key = _require(entry, "key", str, where)
+    cms = _require(entry, "cms", str, where)
+    if cms not in CMS_FAMILIES:
+        raise RegistryError(f"{where}: unknown cms '{cms}' (known: {', '.join(CMS_FAMILIES)})")
+    hosts = tuple(h.lower() for h in _require(entry, "hosts", list, where))
+    if not hosts or not all(isinstance(h, str) and h for h in hosts):
+        raise RegistryError(f"{where}: 'hosts' must list at least one host name")
+    hanweb = None
+    if cms == "hanweb":
+        raw = _require(entry, "hanweb", dict, where)
+        xxgk = None
+        if "xxgk" in raw:
+            x = raw["xxgk"]
+            xxgk = XxgkPlatform(column=_require(x, "column", int, f"{where} hanweb.xxgk"),
+                                area=str(_require(x, "area", str, f"{where} hanweb.xxgk")),
+                                annual_report_endpoint=bool(x.get("annual_report_endpoint", True)),
+                                first_year=int(x.get("first_year", 2018)))
+        hanweb = HanwebSite(webid=_require(raw, "webid", int, f"{where} hanweb"),
+                            dataproxy=str(raw.get("dataproxy", HanwebSite.dataproxy)),
+                            annual_report_columns=tuple(int(c) for c in
+                                                        raw.get("annual_report_columns", [])),
+                            xxgk=xxgk)
+    schedule = Schedule(**entry.get("schedule", {}))
+    settings = entry.get("settings", {}) or {}
+    if not isinstance(settings, dict):
+        raise RegistryError(f"{where}: 'settings' must be a mapping of Scrapy settings")
+    return Site(key=key, name=str(entry.get("name", key)), cms=cms, hosts=hosts,
+                home=_require(entry, "home", str, where), hanweb=hanweb, schedule=schedule,
+                settings=settings)
+
+
+def load_registry(directory: Path = SITES_DIR) -> dict[str, Site]:
+    """Every site of the registry folder, by key."""
+    sites: dict[str, Site] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RegistryError(f"{path.name}: not valid YAML: {exc}") from exc
+        site = parse_site(entry, path.name)
+        if site.key in sites:
+            raise RegistryError(f"{path.name}: site key '{site.key}' is already used by "
+                                f"{sites[site.key].source.name if sites[site.key].source else '?'}")
+        sites[site.key] = Site(**{**site.__dict__, "source": path})
+    return sites

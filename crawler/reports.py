@@ -1,0 +1,21 @@
+"""Which titles and links look like annual reports (政府信息公开工作年度报告) and which only
+look like them (notices about compiling reports, work plans, interpretations)."""
+
+from __future__ import annotations
+
+import re
+
+_REPORT = re.compile(r"(政府|政务)信息公开(工作)?(的)?年度报告|信息公开(工作)?年报|政府信息公开工作报告")
+_NOT_REPORT = re.compile(r"通知|培训|要点|解读|指南|模板|会议|召开|报送|编制|征集|说明会|部署")
+ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".jpeg")
+
+
+def is_report_title(title: str) -> bool:
+    text = re.sub(r"\s+", "", title or "")
+    return bool(_REPORT.search(text)) and not _NOT_REPORT.search(text)
+
+
+def is_attachment_link(url: str) -> bool:
+    lowered = url.lower().split("&showname=")[0]
+    return ("downfile.jsp" in lowered or lowered.endswith(ATTACHMENT_EXTENSIONS)
+            or "/picture/" in lowered)

@@ -1,0 +1,51 @@
+"""Scrapy settings of the xxgk crawler: defaults in one place, overridable per site
+(registry ``settings``) and per run (``xxgk crawl -s NAME=VALUE``)."""
+
+BOT_NAME = "xxgk"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are: a contact is part of politeness. Override XXGK_CONTACT per deployment.
+XXGK_CONTACT = "archive@example.org"
+USER_AGENT = ("Mozilla/5.0 (compatible; xxgk-archive/0.1; +https://github.com/xxgk-archive; "
+              "archiving government information-disclosure reports; contact: {contact})")
+
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+
+# Politeness: one request at a time per host, 1.5 s apart, many hosts in parallel.
+DOWNLOAD_DELAY = 1.5
+RANDOMIZE_DOWNLOAD_DELAY = False
+CONCURRENT_REQUESTS = 64
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+AUTOTHROTTLE_ENABLED = False
+
+# Robustness.
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # reports are small; a 20 MB bundle is not one
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+DEPTH_LIMIT = 6
+XXGK_MAX_PAGES_PER_HOST = 5000  # trap budget per host and run
+COOKIES_ENABLED = True
+REDIRECT_ENABLED = True
+HTTPERROR_ALLOW_ALL = True  # errors are recorded, not dropped
+
+DOWNLOADER_MIDDLEWARES = {
+    # Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): sees every response
+    # as received, raw bytes and redirects included, and every request as it is sent.
+    "crawler.middlewares.archiving.ArchiveMiddleware": 950,
+    "crawler.middlewares.challenges.CookieChallengeMiddleware": 940,
+    "crawler.middlewares.politeness.PolitenessMiddleware": 560,
+    # Before HttpProxyMiddleware (750) reads request.meta["proxy"].
+    "crawler.middlewares.proxy.ForwardProxyMiddleware": 100,
+}
+XXGK_PROXY = None  # e.g. http://127.0.0.1:8765 for the portal simulator
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,1 @@
+"""Spiders, one per CMS family; each takes a registry ``Site``."""
