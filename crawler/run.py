@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,13 +22,34 @@ class CrawlResult:
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)  # per site
 
 
-def build_settings(overrides: dict[str, Any]) -> Settings:
+def browser_pac(scope: list[str], proxy: str | None) -> str:
+    """A proxy auto-config for the browser: in-scope hosts through our proxy (or direct),
+    everything else to a closed local port. Chromium calls Google services on its own even
+    with every background flag off; this keeps it from sending a single request elsewhere."""
+    route = f"PROXY {proxy.split('://', 1)[-1].rstrip('/')}" if proxy else "DIRECT"
+    script = ("function FindProxyForURL(url, host) { var scope = " + json.dumps(sorted(scope))
+              + "; if (scope.indexOf(host.toLowerCase()) >= 0) return " + json.dumps(route)
+              + '; return "PROXY 127.0.0.1:9"; }')
+    return ("data:application/x-ns-proxy-autoconfig;base64,"
+            + base64.b64encode(script.encode()).decode())
+
+
+def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     contact = overrides.get("XXGK_CONTACT", settings.get("XXGK_CONTACT"))
     settings.set("USER_AGENT", settings.get("USER_AGENT").format(contact=contact), "project")
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
+    launch = {"executable_path": settings.get("XXGK_CHROMIUM"),
+              "args": settings.getlist("PLAYWRIGHT_CHROMIUM_ARGS"), "headless": True}
+    launch["args"] = [*launch["args"],
+                      f"--proxy-pac-url={browser_pac(scope or [], settings.get('XXGK_PROXY'))}"]
+    settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, "cmdline")
+    # The browser must present our User-Agent: challenge cookies are bound to it, and plain
+    # requests reuse them.
+    settings.set("PLAYWRIGHT_CONTEXTS", {"default": {"user_agent": settings.get("USER_AGENT")}},
+                 "cmdline")
     return settings
 
 
@@ -35,7 +58,8 @@ def run_crawl(sites: list[Site], home: Home, *, proxy: str | None = None,
               ) -> CrawlResult:
     """Crawl the sites to the end (blocking); returns Scrapy's stats per site."""
     archive = Archive(home)
-    settings = build_settings({**(overrides or {}), "XXGK_PROXY": proxy})
+    settings = build_settings({**(overrides or {}), "XXGK_PROXY": proxy},
+                              scope=[host for site in sites for host in site.hosts])
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, "cmdline")
     process = CrawlerProcess(settings)
     crawlers = []

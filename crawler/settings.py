@@ -49,3 +49,24 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The browser, only for pages behind JavaScript challenges (scrapy-playwright; requests
+# without meta["playwright"] keep Scrapy's own handler). Chromium comes from the system:
+# browsers cannot be downloaded on our machines.
+XXGK_BROWSER_ENABLED = True
+XXGK_CHROMIUM = "/usr/bin/chromium"
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+PLAYWRIGHT_CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+    "--disable-default-apps", "--disable-extensions", "--no-pings", "--no-service-autorun",
+    "--disable-breakpad", "--no-default-browser-check", "--password-store=basic",
+    "--disable-features=HttpsUpgrades,Translate,OptimizationHints,MediaRouter,"
+    "CertificateTransparencyComponentUpdater,AutofillServerCommunication",
+]

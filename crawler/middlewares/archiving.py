@@ -44,6 +44,10 @@ class ArchiveMiddleware:
         return cls(archive)
 
     def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+        if request.meta.get("playwright"):
+            # A browser's serialised DOM is not what the network sent: the challenge solver
+            # archives it as a resource record.
+            return response
         try:
             reason = HTTPStatus(response.status).phrase
         except ValueError:
