@@ -33,8 +33,10 @@ $(STAMPS)/venv: pyproject.toml
 services: setup
 	@deploy/services.sh start
 
+DEMO_HOME ?= xxgk-data
+
 demo: setup
-	$(PY) -m tests.portalsim demo --port $(DEMO_PORT)
+	$(PY) -m tests.portalsim demo --port $(DEMO_PORT) --home $(DEMO_HOME)
 
 serve: setup
 	$(PY) -m tests.portalsim serve --port $(DEMO_PORT)

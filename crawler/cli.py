@@ -81,4 +81,4 @@ def crawl(
                       str(stats.get("xxgk/items/report_page", 0)),
                       str(stats.get("xxgk/items/file", 0)),
                       str(stats.get("log_count/ERROR", 0)))
-    Console().print(table)
+    Console(width=max(Console().width, 120)).print(table)

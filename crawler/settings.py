@@ -15,7 +15,7 @@ ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
 # Politeness: one request at a time per host, 1.5 s apart, many hosts in parallel.
 DOWNLOAD_DELAY = 1.5
-RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0  # exact delays: politeness is measured
 CONCURRENT_REQUESTS = 64
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 AUTOTHROTTLE_ENABLED = False

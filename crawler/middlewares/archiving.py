@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from http import HTTPStatus
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 
 from archive.store import Archive, Exchange
@@ -31,7 +31,8 @@ def _pairs(headers) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 class ArchiveMiddleware:
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, crawler, archive: Archive) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
         self.archive = archive
 
     @classmethod
@@ -41,9 +42,9 @@ class ArchiveMiddleware:
         archive = getattr(crawler.spider, "archive", None)
         if archive is None:
             raise ValueError("the spider has no archive: pass archive=Archive(...) to crawl()")
-        return cls(archive)
+        return cls(crawler, archive)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("playwright"):
             # A browser's serialised DOM is not what the network sent: the challenge solver
             # archives it as a resource record.
@@ -60,5 +61,5 @@ class ArchiveMiddleware:
         stored = self.archive.record(exchange)
         request.meta["xxgk_capture_id"] = stored.capture_id
         request.meta["xxgk_new_payload"] = stored.new_payload
-        spider.crawler.stats.inc_value(f"xxgk/archived/{stored.record_type}")
+        self.crawler.stats.inc_value(f"xxgk/archived/{stored.record_type}")
         return response

@@ -44,14 +44,16 @@ def _cookies(request: Request) -> dict[str, str]:
 
 
 class CookieChallengeMiddleware:
-    def __init__(self, browser_enabled: bool) -> None:
+    def __init__(self, crawler, browser_enabled: bool) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
         self.browser_enabled = browser_enabled
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        return cls(crawler.settings.getbool("XXGK_BROWSER_ENABLED"))
+        return cls(crawler, crawler.settings.getbool("XXGK_BROWSER_ENABLED"))
 
-    async def process_response(self, request: Request, response: Response, spider: Spider):
+    async def process_response(self, request: Request, response: Response):
+        spider = self.crawler.spider
         if request.meta.get("xxgk_solving"):
             return await self._solved(request, response, spider)
         content_type = (response.headers.get(b"Content-Type") or b"").lower()

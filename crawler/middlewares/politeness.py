@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 
 MAX_DELAY = 120.0
@@ -30,7 +30,8 @@ class PolitenessMiddleware:
         key = request.meta.get("download_slot") or downloader.get_slot_key(request)
         return key, downloader.slots.get(key)
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
+        spider = self.crawler.spider
         key, slot = self._slot(request)
         if slot is None:
             return response

@@ -3,7 +3,7 @@ portal simulator, without touching the process environment."""
 
 from __future__ import annotations
 
-from scrapy import Request, Spider
+from scrapy import Request
 
 
 class ForwardProxyMiddleware:
@@ -14,6 +14,6 @@ class ForwardProxyMiddleware:
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         return cls(crawler.settings.get("XXGK_PROXY"))
 
-    def process_request(self, request: Request, spider: Spider) -> None:
+    def process_request(self, request: Request) -> None:
         if self.proxy and "proxy" not in request.meta:
             request.meta["proxy"] = self.proxy

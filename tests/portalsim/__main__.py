@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                                        "client gets through it (what `make demo` runs)")
     demo.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     demo.add_argument("--serve", action="store_true", help="keep serving afterwards (Ctrl-C)")
+    demo.add_argument("--home", type=Path, help="crawl all sites into this xxgk home "
+                                                "(without it: only show the simulator)")
     truth = sub.add_parser("truth", help="print the ground truth as JSON")
     _world_args(truth)
     summary = sub.add_parser("summary", help="print what the world holds at a date")
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from .demo import run_demo
 
-        return run_demo(args.port, keep_serving=args.serve)
+        return run_demo(args.port, keep_serving=args.serve, home=args.home)
     from .truth import summary as make_summary, truth as make_truth
 
     world = build_world(args.seed, args.scale)

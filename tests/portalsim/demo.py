@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import http.client
 import re
+import sqlite3
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from .__main__ import print_summary
 from .server import Options, RunningSimulator
@@ -25,9 +29,34 @@ def _get(port: int, url: str) -> tuple[int, str, bytes]:
         conn.close()
 
 
-def run_demo(port: int, *, keep_serving: bool = False) -> int:
+DEMO_TIME_SCALE = 0.05  # the demo's compressed clock: delays and Crawl-delays x 0.05
+
+
+def _crawl(proxy: str, home: Path) -> None:
+    """The main job: `xxgk crawl --all` through the simulator, then what it archived."""
+    print(f"\nCrawling all registry sites through the simulator into {home} "
+          f"(politeness delays x {DEMO_TIME_SCALE}):", flush=True)
+    xxgk = Path(sys.executable).with_name("xxgk")
+    subprocess.run([str(xxgk), "crawl", "--all", "--proxy", proxy, "--home", str(home),
+                    "--last-year", "2024", "-s", f"DOWNLOAD_DELAY={1.5 * DEMO_TIME_SCALE}",
+                    "-s", "LOG_LEVEL=WARNING"], check=True)
+
+
+def _recall(home: Path, facts: dict) -> None:
+    with sqlite3.connect(home / "xxgk.sqlite3") as db:
+        got = set(db.execute("select url, mime from captures where status = 200 and "
+                             "record_type in ('response', 'revisit')"))
+        files = db.execute("select count(*), sum(size) from warc_files where sealed").fetchone()
+    wanted = [(u["url"], u["content_type"]) for r in facts["reports"]
+              if r["status"] == "published" for u in r["urls"]]
+    found = sum(1 for w in wanted if w in got)
+    print(f"archived: {files[0]} sealed WARC files, {(files[1] or 0) / 1e6:.1f} MB; report URLs "
+          f"captured: {found}/{len(wanted)} ({100 * found / max(1, len(wanted)):.1f}%)")
+
+
+def run_demo(port: int, *, keep_serving: bool = False, home: Path | None = None) -> int:
     started = time.monotonic()
-    running = RunningSimulator(Options(), port).start()
+    running = RunningSimulator(Options(time_scale=DEMO_TIME_SCALE), port).start()
     try:
         print_summary(summary(running.simulator.world, running.simulator.as_of), running.proxy)
         print(f"started in {time.monotonic() - started:.1f} s\n")
@@ -47,6 +76,9 @@ def run_demo(port: int, *, keep_serving: bool = False) -> int:
             title = re.search(rb"<title>(.*?)</title>", body, re.S)
             shown = title.group(1).decode("utf-8", "replace").strip()[:40] if title else ""
             print(f"  {status} {ctype.split(';')[0]:<28} {len(body):>8} B  {url[:90]}  {shown}")
+        if home is not None:
+            _crawl(running.proxy, home)
+            _recall(home, facts)
         if keep_serving:
             print(f"\nserving on {running.proxy}; Ctrl-C to stop")
             while True:
