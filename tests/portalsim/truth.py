@@ -147,19 +147,7 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
     portals = list(world.portals.values())
     reports = [report_truth(r, as_of) for p in portals for r in p.reports
                if r.published.date() <= as_of]
-    events = {}
-    for name, report in event_reports(world).items():
-        entry = {"report": report.rid}
-        if name == "revised":
-            entry["at"] = report.versions[1].since.isoformat(sep=" ")
-        elif name == "removed":
-            entry["at"] = report.article.removed_at.isoformat(sep=" ")
-            entry["url"] = _url(report.article.host, report.article.path)
-        else:
-            entry["at"] = report.article.moved_at.isoformat(sep=" ")
-            entry["from"] = _url(report.article.host, report.article.path)
-            entry["to"] = _url(report.article.host, report.article.moved_path)
-        events[name] = entry
+    events = truth_events(world)
     traps: dict[str, list[str]] = {"calendar": [], "big_file": [], "challenge_hosts": [],
                                    "rate_limited_hosts": [], "soft_404": [],
                                    "cookie_stub_hosts": []}
@@ -188,6 +176,23 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
     }
 
 
+def truth_events(world: World) -> dict:
+    events = {}
+    for name, report in event_reports(world).items():
+        entry = {"report": report.rid}
+        if name == "revised":
+            entry["at"] = report.versions[1].since.isoformat(sep=" ")
+        elif name == "removed":
+            entry["at"] = report.article.removed_at.isoformat(sep=" ")
+            entry["url"] = _url(report.article.host, report.article.path)
+        else:
+            entry["at"] = report.article.moved_at.isoformat(sep=" ")
+            entry["from"] = _url(report.article.host, report.article.path)
+            entry["to"] = _url(report.article.host, report.article.moved_path)
+        events[name] = entry
+    return events
+
+
 def counts(reports: list[dict], portals: list[Portal], as_of: date) -> dict:
     published = [r for r in reports if r["status"] == "published"]
     return {
@@ -208,10 +213,21 @@ def counts(reports: list[dict], portals: list[Portal], as_of: date) -> dict:
 
 
 def summary(world: World, as_of: date) -> dict:
-    """The counts, hosts and events: what ``serve`` prints when it starts."""
-    full = truth(world, as_of)
-    return {"as_of": full["as_of"], "hosts": [h for p in full["portals"] for h in p["hosts"]],
-            "counts": full["counts"], "events": full["events"]}
+    """The counts, hosts and events: what ``serve`` prints when it starts. Computed without
+    the cells (writing every cell of 7,000 scale reports would make the start slow)."""
+    portals = list(world.portals.values())
+    reports = [{"status": "published" if r.visible(as_of) else "removed", "layout": r.layout,
+                "rendering": r.rendering, "portal": r.portal.key, "seed": r.seed,
+                "urls": report_urls(r, as_of),
+                # Only broken or revised reports can fail (the world tests check the rest).
+                "failing_checks": bool((r.breakage or len(r.versions) > 1)
+                                       and r.failing_checks(as_of))}
+               for p in portals for r in p.reports if r.published.date() <= as_of]
+    hosts = [h for p in portals for h in [p.spec.host] + ([p.spec.mirror_host]
+                                                          if p.spec.mirror_host else [])]
+    events = truth_events(world)
+    return {"as_of": as_of.isoformat(), "hosts": hosts, "counts": counts(reports, portals, as_of),
+            "events": events}
 
 
 __all__ = ["truth", "summary", "report_truth", "report_urls", "ATTACHMENT_RENDERINGS"]
