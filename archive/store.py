@@ -7,11 +7,12 @@ in between leaves bytes the index does not claim, never a claim without bytes.
 
 from __future__ import annotations
 
-import base64
+import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
@@ -20,9 +21,12 @@ from .db import create_schema, make_engine, session_factory
 from .home import Home
 from .models import Capture, WarcFile
 from .surt import surt
-from .warc import OPEN_SUFFIX, SERVER_NOT_MODIFIED, WarcFileWriter, sha256_label
+from .warc import (
+    OPEN_SUFFIX, SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex, sha256_label,
+)
 
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 SOFTWARE = "xxgk-archive (warcio)"
 
 
@@ -149,7 +153,8 @@ class Archive:
             elif ex.body:
                 original = self._original(session, hex_digest)
             if previous is not None:
-                record = writer.revisit(ex.url, ex.captured_at, http, _label(previous.payload_digest),
+                record = writer.revisit(ex.url, ex.captured_at, http,
+                                        label_of_hex(previous.payload_digest or EMPTY_SHA256),
                                         previous.url, previous.captured_at, SERVER_NOT_MODIFIED)
                 kind, refers, digest = "revisit", previous, previous.payload_digest
             elif original is not None:
@@ -206,15 +211,7 @@ class Archive:
                 return capture.id
 
 
-def _label(hex_digest: str | None) -> str:
-    if not hex_digest:
-        return "sha256:" + base64.b32encode(bytes(32)).decode()
-    return "sha256:" + base64.b32encode(bytes.fromhex(hex_digest)).decode()
-
-
 def _target(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 

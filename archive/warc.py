@@ -4,6 +4,7 @@ record per file, written under a temporary name and sealed (renamed, hashed) whe
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -117,7 +118,10 @@ SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modifi
 
 def sha256_label(data: bytes) -> tuple[str, str]:
     """(hex for the index, 'sha256:BASE32' as WARC-Payload-Digest)."""
-    digest = hashlib.sha256(data)
-    import base64
+    digest = hashlib.sha256(data).hexdigest()
+    return digest, label_of_hex(digest)
 
-    return digest.hexdigest(), "sha256:" + base64.b32encode(digest.digest()).decode()
+
+def label_of_hex(hex_digest: str) -> str:
+    """The WARC form of a sha256 the index keeps in hex."""
+    return "sha256:" + base64.b32encode(bytes.fromhex(hex_digest)).decode()

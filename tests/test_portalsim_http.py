@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import pytest
 
 from tests.conftest import TEST_TIME_SCALE, ProxyClient, Response, _running
+from tests.portalsim.hostility import fnv1a32
 from tests.portalsim.world import DEFAULT_AS_OF
 
 BEFORE = date(2024, 6, 30)  # before the 2024 reports, the revision, the removal and the move
@@ -34,16 +35,6 @@ _VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:万元|元)?|[-/—]")
 
 
 # --- a client that gets through the wendeng JS challenge like the page's script does -------
-
-
-def _fnv1a_utf16(text: str) -> str:
-    """What the challenge script computes: FNV-1a over UTF-16 code units (charCodeAt)."""
-    h = 0x811C9DC5
-    units = text.encode("utf-16-le")
-    for i in range(0, len(units), 2):
-        h ^= units[i] | (units[i + 1] << 8)
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return format(h, "x")
 
 
 class SimClient:
@@ -61,7 +52,7 @@ class SimClient:
         text = page.text
         token = re.search(r"<meta id=\"[^\"]+\" content=\"([^\"]+)\" r='m'>", text).group(1)
         name = re.search(r"document\.cookie='([^=]+)='", text).group(1)
-        proof = f"{token}.{_fnv1a_utf16(token + '|' + self.plain.user_agent)}"
+        proof = f"{token}.{fnv1a32(token + '|' + self.plain.user_agent)}"
         pairs = [f"{k}={m.value}" for k, m in server.items()] + [f"{name}={proof}"]
         return "; ".join(pairs)
 
