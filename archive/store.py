@@ -11,7 +11,6 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from .home import Home
 from .models import Capture, WarcFile
 from .surt import surt
 from .warc import (
-    OPEN_SUFFIX, SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex, sha256_label,
+    SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex, sha256_label,
 )
 
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
@@ -215,7 +214,3 @@ def _target(url: str) -> str:
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
-
-def open_files(directory: Path) -> list[Path]:
-    """WARC files left unsealed (a crashed writer); repaired by `xxgk archive verify`."""
-    return sorted(directory.glob(f"*{OPEN_SUFFIX}"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response

@@ -19,7 +19,7 @@ from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, REDIRECTS
 from .determinism import rng_for, stable_hash
 from .render_html import body_html
 from .world import (
-    ATTACHMENT_RENDERINGS, HTML, IMAGE, PDF, Article, Attachment, Portal, Report, World,
+    ATTACHMENT_RENDERINGS, HTML, PDF, Article, Attachment, Portal, Report, World,
 )
 
 _ARTICLE = re.compile(r"^(?:/col/col(\d+))?/art/(\d{4})/(\d{1,2})/(\d{1,2})/art_(\d+)_(\d+)\.html$")
