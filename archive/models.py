@@ -27,6 +27,8 @@ class WarcFile(Base):
     sealed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # host:pid of the process writing it: an unsealed file whose writer is gone is repaired.
+    writer: Mapped[str | None] = mapped_column(String(255))
 
     captures: Mapped[list[Capture]] = relationship(back_populates="warc_file")
 
@@ -37,6 +39,7 @@ class Capture(Base):
         Index("ix_captures_surt_time", "surt", "captured_at"),
         Index("ix_captures_url_time", "url", "captured_at"),
         Index("ix_captures_digest", "payload_digest"),
+        Index("ix_captures_run_fingerprint", "crawl_run_id", "fingerprint"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -56,6 +59,9 @@ class Capture(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
     crawl_run_id: Mapped[int | None] = mapped_column(Integer)  # the crawler's run, by number
+    # The client's key of the request (method, URL, body), so a resumed crawl finds what it
+    # already has; opaque to the archive.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     warc_file: Mapped[WarcFile] = relationship(back_populates="captures")
     refers_to: Mapped[Capture | None] = relationship(remote_side=[id])

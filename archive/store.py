@@ -8,6 +8,8 @@ in between leaves bytes the index does not claim, never a claim without bytes.
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,7 +23,8 @@ from .home import Home
 from .models import Capture, WarcFile
 from .surt import surt
 from .warc import (
-    SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex, sha256_label,
+    FINGERPRINT_FIELD, RUN_FIELD, SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex,
+    sha256_label,
 )
 
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
@@ -43,6 +46,8 @@ class Exchange:
     response_headers: list[tuple[str, str]]
     body: bytes
     captured_at: datetime  # UTC
+    crawl_run_id: int | None = None
+    fingerprint: str | None = None  # the client's request key, for resuming
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,15 @@ class Stored:
     record_type: str  # response | revisit
     payload_digest: str | None
     new_payload: bool  # False: identical bytes were already archived (or 304)
+    payload_capture_id: int  # the capture whose record holds the payload bytes
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def writer_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -71,6 +81,9 @@ class Archive:
         self.engine = make_engine(home.database_url)
         create_schema(self.engine)
         self.sessions = session_factory(self.engine)
+        from .recover import repair_abandoned_files
+
+        self.repaired = repair_abandoned_files(self)
         self.max_warc_size = max_warc_size
         self.prefix = prefix
         self.crawl_run_id = crawl_run_id
@@ -92,7 +105,7 @@ class Archive:
             self._writer = WarcFileWriter(directory, name, SOFTWARE)
             with self.sessions.begin() as session:
                 row = WarcFile(name=name, location=str(directory / name), created_at=now,
-                               size=self._writer.size)
+                               size=self._writer.size, writer=writer_id())
                 session.add(row)
                 session.flush()
                 self._file_id = row.id
@@ -116,12 +129,43 @@ class Archive:
     # --- reading the index -------------------------------------------------------------------
 
     def last_capture(self, url: str) -> Capture | None:
-        """The newest response or revisit of a URL (for conditional requests)."""
+        """The newest successful capture of a URL with validators (ETag, Last-Modified), for
+        conditional requests: a challenge, a cookie stub or a 503 says nothing about it."""
         with self.sessions() as session:
             return session.scalars(
                 select(Capture).where(Capture.url == url,
-                                      Capture.record_type.in_(("response", "revisit")))
+                                      Capture.record_type.in_(("response", "revisit")),
+                                      Capture.status.in_((200, 203, 206, 304)),
+                                      (Capture.etag.is_not(None)
+                                       | Capture.last_modified.is_not(None)))
                 .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1)).first()
+
+    @staticmethod
+    def payload_capture(session, capture: Capture) -> Capture:  # type: ignore[no-untyped-def]
+        """The response record that holds a capture's payload (revisits point back)."""
+        seen = set()
+        while capture.record_type == "revisit" and capture.refers_to_id is not None \
+                and capture.id not in seen:
+            seen.add(capture.id)
+            capture = session.get(Capture, capture.refers_to_id)
+        return capture
+
+    def _validated(self, session, ex: Exchange) -> Capture | None:  # type: ignore[no-untyped-def]
+        """The capture a 304 is about: the one whose validators the request sent (not
+        simply the latest 200: a cookie stub or an error page may have come in between)."""
+        query = select(Capture).where(Capture.url == ex.url,
+                                      Capture.record_type.in_(("response", "revisit")),
+                                      Capture.status.between(200, 299))
+        etag = _header(ex.request_headers, "If-None-Match")
+        since = _header(ex.request_headers, "If-Modified-Since")
+        newest = Capture.captured_at.desc()
+        for condition in ((Capture.etag == etag) if etag else None,
+                          (Capture.last_modified == since) if since else None):
+            if condition is not None:
+                found = session.scalars(query.where(condition).order_by(newest).limit(1)).first()
+                if found is not None:
+                    return found
+        return session.scalars(query.order_by(newest).limit(1)).first()
 
     def _original(self, session, digest: str) -> Capture | None:  # type: ignore[no-untyped-def]
         return session.scalars(select(Capture).where(Capture.payload_digest == digest,
@@ -140,34 +184,36 @@ class Archive:
                                 protocol=ex.protocol)
         hex_digest, label = sha256_label(ex.body)
         mime = (_header(ex.response_headers, "Content-Type") or "").split(";")[0].strip() or None
+        run_id = ex.crawl_run_id or self.crawl_run_id
+        extra = {RUN_FIELD: str(run_id)} if run_id else {}
+        if ex.fingerprint:
+            extra[FINGERPRINT_FIELD] = ex.fingerprint
         with self.sessions.begin() as session:
             original = None
             previous = None
             if ex.status == 304:
-                previous = session.scalars(
-                    select(Capture).where(Capture.url == ex.url,
-                                          Capture.record_type.in_(("response", "revisit")),
-                                          Capture.status != 304)
-                    .order_by(Capture.captured_at.desc()).limit(1)).first()
+                previous = self._validated(session, ex)
             elif ex.body:
                 original = self._original(session, hex_digest)
             if previous is not None:
                 record = writer.revisit(ex.url, ex.captured_at, http,
                                         label_of_hex(previous.payload_digest or EMPTY_SHA256),
-                                        previous.url, previous.captured_at, SERVER_NOT_MODIFIED)
+                                        previous.url, previous.captured_at, SERVER_NOT_MODIFIED,
+                                        extra)
                 kind, refers, digest = "revisit", previous, previous.payload_digest
+                original = self.payload_capture(session, previous)
             elif original is not None:
                 record = writer.revisit(ex.url, ex.captured_at, http, label, original.url,
-                                        original.captured_at)
+                                        original.captured_at, None, extra)
                 kind, refers, digest = "revisit", original, hex_digest
             else:
-                record = writer.response(ex.url, ex.captured_at, http, ex.body)
+                record = writer.response(ex.url, ex.captured_at, http, ex.body, extra)
                 kind, refers, digest = "response", None, hex_digest if ex.body else None
             written = writer.write(record)
             request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
                                             ex.request_headers, is_http_request=True)
             request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
-                                                  ex.request_body, written.record_id))
+                                                  ex.request_body, written.record_id, extra))
             capture = Capture(
                 url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type=kind,
                 status=ex.status, mime=mime, payload_digest=digest,
@@ -177,20 +223,21 @@ class Archive:
                 length=written.length, refers_to_id=refers.id if refers else None,
                 etag=_header(ex.response_headers, "ETag"),
                 last_modified=_header(ex.response_headers, "Last-Modified"),
-                crawl_run_id=self.crawl_run_id)
+                crawl_run_id=run_id, fingerprint=ex.fingerprint)
             session.add(capture)
             session.add(Capture(
                 url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type="request",
                 warc_record_id=request.record_id, warc_file_id=file_id, offset=request.offset,
-                length=request.length, crawl_run_id=self.crawl_run_id))
+                length=request.length, crawl_run_id=run_id, fingerprint=ex.fingerprint))
             row = session.get(WarcFile, file_id)
             row.size = writer.size
             session.flush()
-            return Stored(capture.id, kind, digest, kind == "response")
+            return Stored(capture.id, kind, digest, kind == "response" and bool(ex.body),
+                          original.id if original is not None else capture.id)
 
     def record_resource(self, url: str, body: bytes, content_type: str, *,
                         record_type: str = "resource", captured_at: datetime | None = None,
-                        refers_to: str | None = None) -> int:
+                        refers_to: str | None = None, crawl_run_id: int | None = None) -> int:
         """A browser snapshot or extracted text: stored as what it is, never as a response."""
         with self._lock:
             writer, file_id = self._current()
@@ -204,7 +251,7 @@ class Archive:
                                   payload_digest=sha256_label(body)[0], payload_length=len(body),
                                   warc_record_id=written.record_id, warc_file_id=file_id,
                                   offset=written.offset, length=written.length,
-                                  crawl_run_id=self.crawl_run_id)
+                                  crawl_run_id=crawl_run_id or self.crawl_run_id)
                 session.add(capture)
                 session.flush()
                 return capture.id

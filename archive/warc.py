@@ -79,17 +79,19 @@ class WarcFileWriter:
                                                warc_headers_dict=headers)
 
     def request(self, url: str, when: datetime, http: StatusAndHeaders, body: bytes,
-                concurrent_to: str):  # type: ignore[no-untyped-def]
-        headers = {"WARC-Date": warc_date(when), "WARC-Concurrent-To": concurrent_to}
+                concurrent_to: str, extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        headers = {"WARC-Date": warc_date(when), "WARC-Concurrent-To": concurrent_to,
+                   **(extra or {})}
         return self._writer.create_warc_record(url, "request", payload=io.BytesIO(body),
                                                length=len(body), http_headers=http,
                                                warc_headers_dict=headers)
 
     def revisit(self, url: str, when: datetime, http: StatusAndHeaders, digest: str,
-                refers_to_url: str, refers_to_date: datetime, profile: str | None = None):  # type: ignore[no-untyped-def]
+                refers_to_url: str, refers_to_date: datetime, profile: str | None = None,
+                extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         record = self._writer.create_revisit_record(
             url, digest, refers_to_url, warc_date(refers_to_date), http_headers=http,
-            warc_headers_dict={"WARC-Date": warc_date(when)})
+            warc_headers_dict={"WARC-Date": warc_date(when), **(extra or {})})
         if profile:
             record.rec_headers.replace_header("WARC-Profile", profile)
         return record
@@ -112,6 +114,11 @@ class WarcFileWriter:
         os.replace(self.path, self.final_path)
         return size, digest.hexdigest()
 
+
+# Our own fields (WARC 1.1 allows extension fields): which crawl run and which request a
+# record belongs to, so an index rebuilt from the files alone (repair, import) keeps them.
+RUN_FIELD = "XXGK-Crawl-Run"
+FINGERPRINT_FIELD = "XXGK-Request-Fingerprint"
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 

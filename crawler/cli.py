@@ -40,6 +40,9 @@ def crawl(
         "-s", "--set", help="Scrapy setting NAME=VALUE (repeatable)")] = None,
     last_year: int | None = typer.Option(None, help="last report year to ask the xxgk "
                                                     "endpoint for (default: last year)"),
+    fresh: bool = typer.Option(False, "--fresh", help="start new runs even where the last "
+                                                      "run was killed or stopped (default: "
+                                                      "resume it)"),
     home: HomeOption = None,
 ) -> None:
     """Crawl county portals for annual reports; every response is archived (WARC + index)."""
@@ -65,20 +68,21 @@ def crawl(
     overrides.setdefault("LOGSTATS_INTERVAL", 15.0)
     logging.getLogger("scrapy").setLevel(overrides.get("LOG_LEVEL", "INFO"))
     result = run_crawl(chosen, resolve_home(home), proxy=proxy, overrides=overrides,
-                       last_year=last_year)
+                       last_year=last_year, fresh=fresh)
     table = Table(title="crawl summary")
-    for column in ("site", "requests", "200", "other status", "new payloads", "revisits",
-                   "report pages", "files", "errors"):
+    for column in ("site", "run", "state", "requests", "new payloads", "revisits",
+                   "from archive", "documents new/changed/same/moved/removed", "failures"):
         table.add_column(column)
-    for key, stats in result.stats.items():
-        statuses = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
-                    if k.startswith("downloader/response_status_count/")}
-        table.add_row(key, str(stats.get("downloader/request_count", 0)),
-                      str(statuses.get("200", 0)),
-                      str(sum(v for k, v in statuses.items() if k != "200")),
-                      str(stats.get("xxgk/archived/response", 0)),
-                      str(stats.get("xxgk/archived/revisit", 0)),
-                      str(stats.get("xxgk/items/report_page", 0)),
-                      str(stats.get("xxgk/items/file", 0)),
-                      str(stats.get("log_count/ERROR", 0)))
-    Console(width=max(Console().width, 120)).print(table)
+    for key, run in result.runs.items():
+        if run is None:
+            continue
+        table.add_row(key, f"{run.id}{' (resumed)' if run.resumed else ''}", run.state,
+                      str(run.requests), str(run.new_payloads), str(run.revisits),
+                      str(run.from_archive),
+                      f"{run.new_documents}/{run.changed_documents}/{run.unchanged_documents}/"
+                      f"{run.moved_documents}/{run.removed_documents}", str(run.errors))
+    Console(width=max(Console().width, 140)).print(table)
+    for key, why in result.refused.items():
+        console.print(f"[red]not crawled:[/red] {key}: {why}")
+    if result.refused:
+        raise typer.Exit(3)

@@ -12,7 +12,9 @@ from scrapy.settings import Settings
 
 from archive.home import Home
 from archive.store import Archive
+from crawler import models as _models  # noqa: F401 - registers the ledger's tables
 from crawler import settings as default_settings
+from crawler.ledger import Ledger, SiteBusy
 from crawler.registry import Site
 from crawler.spiders.hanweb import HanwebSpider
 
@@ -20,6 +22,16 @@ from crawler.spiders.hanweb import HanwebSpider
 @dataclass
 class CrawlResult:
     stats: dict[str, dict[str, Any]] = field(default_factory=dict)  # per site
+    runs: dict[str, Any] = field(default_factory=dict)  # per site: its CrawlRun row
+    refused: dict[str, str] = field(default_factory=dict)  # site -> why it was not crawled
+
+
+def spider_class(site: Site) -> type:
+    if site.cms == "hanweb":
+        return HanwebSpider
+    from crawler.spiders.generic import GenericSpider
+
+    return GenericSpider
 
 
 def browser_pac(scope: list[str], proxy: str | None) -> str:
@@ -55,22 +67,39 @@ def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) ->
 
 def run_crawl(sites: list[Site], home: Home, *, proxy: str | None = None,
               overrides: dict[str, Any] | None = None, last_year: int | None = None,
-              ) -> CrawlResult:
-    """Crawl the sites to the end (blocking); returns Scrapy's stats per site."""
+              fresh: bool = False) -> CrawlResult:
+    """Crawl the sites to the end (blocking); returns Scrapy's stats per site.
+
+    A site whose last run was killed or stopped is resumed (``fresh`` starts over); a site
+    another live process is crawling is refused."""
     archive = Archive(home)
+    ledger = Ledger(archive.sessions)
+    result = CrawlResult()
     settings = build_settings({**(overrides or {}), "XXGK_PROXY": proxy},
                               scope=[host for site in sites for host in site.hosts])
     settings.set("LOG_INSTALL_ROOT_HANDLER", True, "cmdline")
     process = CrawlerProcess(settings)
     crawlers = []
     for site in sites:
-        crawler = process.create_crawler(HanwebSpider)
+        try:
+            run = ledger.start_run(site.key, fresh=fresh)
+        except SiteBusy as exc:
+            result.refused[site.key] = str(exc)
+            continue
+        crawler = process.create_crawler(spider_class(site))
         for key, value in site.settings.items():
             crawler.settings.set(key, value, priority="spider")
         crawlers.append((site, crawler))
-        process.crawl(crawler, site=site, archive=archive, last_year=last_year)
+        process.crawl(crawler, site=site, archive=archive, ledger=ledger, crawl_run_id=run.id,
+                      resuming=run.resumed, last_year=last_year)
     try:
-        process.start()
+        if crawlers:
+            process.start()
     finally:
         archive.close()
-    return CrawlResult({site.key: dict(crawler.stats.get_stats()) for site, crawler in crawlers})
+    for site, crawler in crawlers:
+        result.stats[site.key] = dict(crawler.stats.get_stats())
+        ext = next((e for e in crawler.extensions.middlewares
+                    if type(e).__name__ == "CrawlRunExtension"), None)
+        result.runs[site.key] = getattr(ext, "run", None)
+    return result

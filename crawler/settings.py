@@ -29,6 +29,9 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # reports are small; a 20 MB bundle is not 
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DEPTH_LIMIT = 6
 XXGK_MAX_PAGES_PER_HOST = 5000  # trap budget per host and run
+XXGK_MAX_URLS_PER_SHAPE = 2000  # URLs of one shape (numbers folded) per run: calendars
+XXGK_CONDITIONAL_REQUESTS = True  # If-None-Match / If-Modified-Since from the last capture
+XXGK_PROGRESS_INTERVAL = 2.0  # seconds between progress updates; 0 turns them off
 COOKIES_ENABLED = True
 REDIRECT_ENABLED = True
 HTTPERROR_ALLOW_ALL = True  # errors are recorded, not dropped
@@ -37,10 +40,21 @@ DOWNLOADER_MIDDLEWARES = {
     # Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): sees every response
     # as received, raw bytes and redirects included, and every request as it is sent.
     "crawler.middlewares.archiving.ArchiveMiddleware": 950,
+    # Sees a 304 after it is archived and answers it from the archive; on resume, answers
+    # what the run already has without the network.
+    "crawler.middlewares.incremental.IncrementalMiddleware": 945,
     "crawler.middlewares.challenges.CookieChallengeMiddleware": 940,
     "crawler.middlewares.politeness.PolitenessMiddleware": 560,
     # Before HttpProxyMiddleware (750) reads request.meta["proxy"].
     "crawler.middlewares.proxy.ForwardProxyMiddleware": 100,
+    # Lowest: sees what is left after retries and redirects, and every refused request.
+    "crawler.middlewares.failures.FailureMiddleware": 50,
+    "crawler.middlewares.traps.TrapGuardMiddleware": 60,
+}
+ITEM_PIPELINES = {"crawler.pipelines.DocumentPipeline": 300}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunExtension": 500,
+    "crawler.extensions.ProgressExtension": 510,
 }
 XXGK_PROXY = None  # e.g. http://127.0.0.1:8765 for the portal simulator
 

@@ -45,6 +45,8 @@ class ArchiveMiddleware:
         return cls(crawler, archive)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("xxgk_from_archive"):
+            return response  # answered from the archive: already there
         if request.meta.get("playwright"):
             # A browser's serialised DOM is not what the network sent: the challenge solver
             # archives it as a resource record.
@@ -57,9 +59,23 @@ class ArchiveMiddleware:
             url=response.url, method=request.method, request_headers=_pairs(request.headers),
             request_body=request.body or b"", protocol=response.protocol or "HTTP/1.1",
             status=response.status, reason=reason, response_headers=_pairs(response.headers),
-            body=response.body, captured_at=datetime.now(timezone.utc).replace(tzinfo=None))
-        stored = self.archive.record(exchange)
+            body=response.body, captured_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            crawl_run_id=getattr(self.crawler.spider, "crawl_run_id", None),
+            fingerprint=self.crawler.request_fingerprinter.fingerprint(request).hex())
+        try:
+            stored = self.archive.record(exchange)
+        except Exception as exc:
+            # The response is not lost silently: the run's failures say what and why.
+            spider = self.crawler.spider
+            if getattr(spider, "ledger", None) is not None:
+                spider.ledger.record_failure(spider.crawl_run_id, response.url, "archive",
+                                             f"{type(exc).__name__}: {exc}",
+                                             method=request.method, status=response.status)
+            raise
         request.meta["xxgk_capture_id"] = stored.capture_id
+        request.meta["xxgk_digest"] = stored.payload_digest
         request.meta["xxgk_new_payload"] = stored.new_payload
         self.crawler.stats.inc_value(f"xxgk/archived/{stored.record_type}")
+        if stored.new_payload:
+            self.crawler.stats.inc_value("xxgk/archived/new_payload")
         return response

@@ -10,7 +10,9 @@ The challenge page itself stays in the archive: it is what the server sent.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response
@@ -20,6 +22,7 @@ _COOKIE_RELOAD = re.compile(
     rb"""(?:window\.)?location\.(?:reload\(\)|href\s*=)""")
 _TS = re.compile(rb"\$_ts\s*=\s*window\[")
 MAX_TRIES = 2
+_PAUSE = 1e6  # seconds: a download slot's delay while its host's challenge is solved
 
 
 def cookie_reload(body: bytes) -> tuple[str, str] | None:
@@ -43,19 +46,48 @@ def _cookies(request: Request) -> dict[str, str]:
     return {c["name"]: c["value"] for c in cookies if "name" in c}
 
 
+def _add_cookie_header(request: Request, cookies: dict[str, str]) -> None:
+    """Put cookies into a request that CookiesMiddleware (700) has already prepared."""
+    jar = dict(part.strip().split("=", 1) for part in
+               (request.headers.get(b"Cookie") or b"").decode("latin-1").split(";")
+               if "=" in part)
+    jar.update(cookies)
+    request.headers[b"Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
 class CookieChallengeMiddleware:
+    """Challenges of one host are solved by one browser visit at a time: requests that meet
+    the challenge while it is being solved wait for that solve and reuse its cookies."""
+
     def __init__(self, crawler, browser_enabled: bool) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.browser_enabled = browser_enabled
+        self._solving: dict[str, asyncio.Future] = {}
+        self._solved: dict[str, dict[str, str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         return cls(crawler, crawler.settings.getbool("XXGK_BROWSER_ENABLED"))
 
+    async def process_request(self, request: Request) -> None:
+        """While a host's challenge is being solved, its requests wait here instead of
+        meeting the challenge too; then they carry the fresh cookies."""
+        if request.meta.get("xxgk_solving") or request.meta.get("playwright"):
+            return None
+        host = urlsplit(request.url).hostname or ""
+        pending = self._solving.get(host)
+        if pending is None:
+            return None
+        await asyncio.shield(pending)
+        solved = self._solved.get(host)
+        if solved:
+            _add_cookie_header(request, solved)
+        return None
+
     async def process_response(self, request: Request, response: Response):
         spider = self.crawler.spider
         if request.meta.get("xxgk_solving"):
-            return await self._solved(request, response, spider)
+            return await self._finish_solve(request, response, spider)
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if b"html" not in content_type and content_type:
             return response
@@ -63,7 +95,7 @@ class CookieChallengeMiddleware:
         if stub is None:
             if is_ts_challenge(response.body):
                 spider.crawler.stats.inc_value("xxgk/challenge/ts")
-                return self._to_browser(request, response, spider)
+                return await self._challenged(request, response, spider)
             return response
         tries = request.meta.get("xxgk_cookie_tries", 0)
         if tries >= MAX_TRIES:
@@ -76,46 +108,124 @@ class CookieChallengeMiddleware:
         retry.meta["xxgk_cookie_tries"] = tries + 1
         return retry
 
-
-
-    def _to_browser(self, request: Request, response: Response, spider: Spider):
-        """Send the request through a real browser once; it runs the challenge script."""
-        tries = request.meta.get("xxgk_browser_tries", 0)
-        if not self.browser_enabled or tries >= MAX_TRIES:
-            spider.logger.warning("JS challenge not passed (%s): %s",
-                                  "browser disabled" if not self.browser_enabled else
-                                  f"{tries} browser tries", request.url)
+    async def _challenged(self, request: Request, response: Response, spider: Spider):
+        """One browser visit per host solves it for every request that meets the challenge
+        meanwhile; they wait for it, then go again with its cookies."""
+        host = urlsplit(request.url).hostname or ""
+        sent = _cookies(request)
+        pending = self._solving.get(host)
+        solved = self._solved.get(host)
+        fresh_solve = solved and any(sent.get(k) != v for k, v in solved.items())
+        if pending is not None:
+            await asyncio.shield(pending)
+        elif not fresh_solve:  # never solved, or its cookies expired: a browser visit is due
+            tries = request.meta.get("xxgk_browser_tries", 0)
+            if not self.browser_enabled or tries >= MAX_TRIES:
+                spider.logger.warning("JS challenge not passed (%s): %s",
+                                      "browser disabled" if not self.browser_enabled else
+                                      f"{tries} browser tries", request.url)
+                spider.crawler.stats.inc_value("xxgk/challenge/failed")
+                return response
+            await self._solve(request, tries, spider, host)
+        solved = self._solved.get(host)
+        reused = request.meta.get("xxgk_reused_solve", 0)
+        if not solved or reused >= MAX_TRIES:
             spider.crawler.stats.inc_value("xxgk/challenge/failed")
             return response
-        meta = {**request.meta, "playwright": True, "playwright_include_page": True,
-                "xxgk_solving": True, "xxgk_browser_tries": tries + 1}
-        return request.replace(meta=meta, dont_filter=True)
+        retry = request.replace(cookies={**sent, **solved}, dont_filter=True)
+        retry.meta["xxgk_reused_solve"] = reused + 1
+        retry.meta["xxgk_browser_tries"] = request.meta.get("xxgk_browser_tries", 0) + (
+            0 if pending is not None or fresh_solve else 1)
+        return retry
 
-    async def _solved(self, request: Request, response: Response, spider: Spider):
+    async def _solve(self, request: Request, tries: int, spider: Spider, host: str) -> None:
+        """The browser request goes straight to the downloader (engine.download_async), not
+        through the scheduler: requests waiting here keep their slots busy, and a scheduled
+        request could not be started until they are done."""
+        self._solved.pop(host, None)
+        future = asyncio.get_running_loop().create_future()
+        self._solving[host] = future
+        resume = self._pause_slot(request)
+        # The visit goes to the host's front page: the challenged request may be a file
+        # download or an image, which a browser does not render.
+        parts = urlsplit(request.url)
+        visit = Request(f"{parts.scheme}://{parts.netloc}/", dont_filter=True,
+                        meta={"playwright": True, "playwright_include_page": True,
+                              "xxgk_solving": True,
+                              "download_slot": f"{parts.netloc}#browser"})
+        try:
+            await self.crawler.engine.download_async(visit)
+        except Exception as exc:  # noqa: BLE001 - recorded; the waiting requests go on
+            spider.logger.warning("browser visit of %s failed: %s", request.url, exc)
+            ledger = getattr(spider, "ledger", None)
+            if ledger is not None:
+                ledger.record_failure(spider.crawl_run_id, request.url, "challenge",
+                                      f"browser visit failed: {exc}")
+        finally:
+            self._solving.pop(host, None)
+            future.set_result(None)
+            resume()
+
+    def _pause_slot(self, request: Request):  # type: ignore[no-untyped-def]
+        """Hold the host's download slot while its challenge is solved: requests already
+        queued in the slot would otherwise all meet the challenge. Scrapy has no API for
+        this; the slot's delay is raised and restored (the browser uses its own slot)."""
+        downloader = self.crawler.engine.downloader
+        key = request.meta.get("download_slot") or downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is None:
+            return lambda: None
+        saved = slot.delay
+        slot.delay = _PAUSE
+
+        def resume() -> None:
+            solved = self._solved.get(urlsplit(request.url).hostname or "")
+            if solved:  # what waited in the slot was sent before the solve
+                for queued, _ in slot.queue:
+                    _add_cookie_header(queued, solved)
+            if slot.delay == _PAUSE:
+                slot.delay = saved
+            if slot.latercall is not None:
+                slot.latercall.cancel()
+                slot.latercall = None
+            downloader._process_queue(slot)
+
+        return resume
+
+    async def _finish_solve(self, request: Request, response: Response, spider: Spider):
         """The browser page: wait until the challenge is gone, keep its cookies for plain
-        requests (same User-Agent), archive its DOM as what it is, retry plainly."""
+        requests (same User-Agent), archive its DOM as what it is."""
+        host = urlsplit(request.url).hostname or ""
         page = response.meta.get("playwright_page")
         cookies: dict[str, str] = {}
-        if page is not None:
-            try:
-                await page.wait_for_function("!document.documentElement.outerHTML.includes('$_ts')",
-                                             timeout=20_000)
-                await page.wait_for_load_state("load")
-                snapshot = (await page.content()).encode("utf-8")
-                for cookie in await page.context.cookies():
-                    cookies[cookie["name"]] = cookie["value"]
-                archive = getattr(spider, "archive", None)
-                if archive is not None:
-                    archive.record_resource(request.url, snapshot, "text/html; charset=utf-8",
-                                            record_type="resource")
-            except Exception as exc:  # a challenge that does not resolve is recorded, not fatal
-                spider.logger.warning("browser could not pass the challenge of %s: %s",
-                                      request.url, exc)
-            finally:
-                await page.close()
+        try:
+            if page is not None:
+                try:
+                    await page.wait_for_function(
+                        "!document.documentElement.outerHTML.includes('$_ts')", timeout=20_000)
+                    await page.wait_for_load_state("load")
+                    snapshot = (await page.content()).encode("utf-8")
+                    for cookie in await page.context.cookies():
+                        cookies[cookie["name"]] = cookie["value"]
+                    archive = getattr(spider, "archive", None)
+                    if archive is not None:
+                        archive.record_resource(request.url, snapshot,
+                                                "text/html; charset=utf-8",
+                                                record_type="resource",
+                                                crawl_run_id=getattr(spider, "crawl_run_id",
+                                                                     None))
+                except Exception as exc:  # a challenge that does not resolve is recorded
+                    spider.logger.warning("browser could not pass the challenge of %s: %s",
+                                          request.url, exc)
+                    ledger = getattr(spider, "ledger", None)
+                    if ledger is not None:
+                        ledger.record_failure(spider.crawl_run_id, request.url, "challenge",
+                                              f"browser could not pass it: {exc}")
+                finally:
+                    await page.close()
+        finally:
+            if cookies:
+                self._solved[host] = cookies
         spider.crawler.stats.inc_value("xxgk/challenge/browser_solved" if cookies else
                                        "xxgk/challenge/browser_failed")
-        meta = {k: v for k, v in request.meta.items()
-                if not k.startswith("playwright") and k != "xxgk_solving"}
-        return request.replace(meta=meta, cookies={**_cookies(request), **cookies},
-                               dont_filter=True)
+        return response

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
@@ -18,6 +17,7 @@ from scrapy.http import Response
 
 from crawler.registry import Site
 from crawler.reports import is_attachment_link, is_report_title
+from crawler.spiders.base import FILE, REPORT_PAGE, ArchiveSpider
 
 _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
 _ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)
@@ -31,18 +31,13 @@ _GROUP = 45  # records per first load / POST group
 _NO_DATA = "暂无数据"
 
 
-class HanwebSpider(scrapy.Spider):
+class HanwebSpider(ArchiveSpider):
     name = "hanweb"
 
-    def __init__(self, site: Site, *args, archive=None, last_year: int | None = None,
-                 **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.archive = archive
+    def __init__(self, site: Site, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         if site.hanweb is None:
             raise ValueError(f"site {site.key} is not a Hanweb site")
-        self.site = site
-        self.allowed_domains = list(site.hosts)
-        self.last_year = last_year or date.today().year - 1
+        super().__init__(site, *args, **kwargs)
         self.base = site.home.rstrip("/")
 
     async def start(self):
@@ -55,6 +50,8 @@ class HanwebSpider(scrapy.Spider):
             area = hanweb.xxgk.area
             yield scrapy.Request(f"{self.base}/module/xxgk/tree.jsp?standardXxgk=1&area={area}"
                                  f"&divid=div4", callback=self.parse_tree)
+        for request in self.known_documents():
+            yield request
 
     def parse_home(self, response: Response):
         yield from self._follow_report_links(response, response.text)
@@ -132,14 +129,23 @@ class HanwebSpider(scrapy.Spider):
 
     # --- report pages and their files ---------------------------------------------------------
 
-    def parse_report_page(self, response: Response, title: str):
+    def parse_report_page(self, response: Response, title: str = ""):
+        known = response.meta.get("xxgk_known", False)
+        if 300 <= response.status < 400 and known:
+            yield from self.relocated(response, self.parse_report_page, title=title)
+            return
+        if response.status in (404, 410) and known:
+            yield self.document_item(response, REPORT_PAGE, title)  # removed
+            return
         if response.status != 200 or not hasattr(response, "text"):
             return
         text = response.text
         if _NO_DATA in text and "ndbg_content" not in text:
+            if known:  # the endpoint used to give a report for this unit and year
+                yield self.document_item(response, REPORT_PAGE, title, gone=True)
             return
         self.crawler.stats.inc_value("xxgk/items/report_page")
-        yield {"kind": "report_page", "url": response.url, "title": title}
+        yield self.document_item(response, REPORT_PAGE, title)
         for link in re.findall(r"""(?:href|src)=['"]([^'"]+)['"]""", text):
             link = html.unescape(link)
             if link.startswith("/pdfjs/viewer"):
@@ -148,6 +154,11 @@ class HanwebSpider(scrapy.Spider):
                 yield response.follow(link, callback=self.parse_file)
 
     def parse_file(self, response: Response):
+        if 300 <= response.status < 400 and response.meta.get("xxgk_known"):
+            yield from self.relocated(response, self.parse_file)
+            return
+        if response.status != 200 and not (response.status in (404, 410)
+                                           and response.meta.get("xxgk_known")):
+            return
         self.crawler.stats.inc_value("xxgk/items/file")
-        yield {"kind": "file", "url": response.url,
-               "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1")}
+        yield self.document_item(response, FILE)

@@ -1,0 +1,71 @@
+"""Reading records back from WARC files by the index's (file, offset, length).
+
+The crawler needs this to answer a 304 from the archive (the spider still has to see the page
+to follow its links), and archivists need it to get any version as it was.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from .models import Capture, WarcFile
+from .warc import OPEN_SUFFIX
+
+
+class RecordMissing(Exception):
+    """The index claims a record the WARC file does not hold (damage, or a lost file)."""
+
+
+@dataclass(frozen=True)
+class ArchivedRecord:
+    record_type: str
+    url: str
+    warc_headers: list[tuple[str, str]]
+    status: int | None
+    http_headers: list[tuple[str, str]]
+    payload: bytes  # as received: Content-Encoding and chunking not undone
+
+
+def file_path(warc_file: WarcFile) -> Path:
+    """Where a local WARC file is now: sealed under its final name, or still open."""
+    path = Path(warc_file.location)
+    if not warc_file.sealed and not path.exists():
+        return path.with_name(path.name + OPEN_SUFFIX)
+    return path
+
+
+def read_bytes(path: Path, offset: int, length: int) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read(length)
+    if len(data) != length:
+        raise RecordMissing(f"{path}: {length} bytes at {offset} claimed, {len(data)} there")
+    return data
+
+
+def parse_record(data: bytes) -> ArchivedRecord:
+    """One gzipped WARC record (exactly its bytes) into its parts."""
+    for record in ArchiveIterator(io.BytesIO(data), no_record_parse=False,
+                                  ensure_http_headers=False):
+        http = record.http_headers
+        code = http.get_statuscode() if http is not None else None
+        # A request record's first line is "GET /path HTTP/1.1": it has no status.
+        status = int(code) if record.rec_type in ("response", "revisit") and code and \
+            code.isdigit() else None
+        return ArchivedRecord(
+            record_type=record.rec_type,
+            url=record.rec_headers.get_header("WARC-Target-URI") or "",
+            warc_headers=list(record.rec_headers.headers),
+            status=status,
+            http_headers=list(http.headers) if http is not None else [],
+            payload=record.raw_stream.read())
+    raise RecordMissing("no WARC record in the given bytes")
+
+
+def read_capture(capture: Capture, warc_file: WarcFile | None = None) -> ArchivedRecord:
+    warc_file = warc_file or capture.warc_file
+    return parse_record(read_bytes(file_path(warc_file), capture.offset, capture.length))

@@ -1,0 +1,244 @@
+"""The crawler's book-keeping in the database: runs, failures, documents and their events.
+
+One ledger per process, shared by the sites crawled in it (like the Archive). Writes are small
+transactions of their own, so a killed crawl leaves everything recorded up to the kill.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from archive.models import Capture
+
+from .models import (
+    CHANGED, FINISHED, INTERRUPTED, MOVED, NEW, REMOVED, RUNNING, UNCHANGED, CrawlDocument,
+    CrawlDocumentEvent, CrawlFailure, CrawlRun,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class SiteBusy(RuntimeError):
+    """Another live process is crawling this site."""
+
+
+@dataclass(frozen=True)
+class RunHandle:
+    id: int
+    site: str
+    resumed: bool
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What a crawl saw at a document URL (built by the spider from the response)."""
+
+    url: str
+    kind: str  # report_page | file
+    title: str | None
+    status: int
+    capture_id: int | None
+    digest: str | None
+    gone: bool = False  # a 200 that says the report is not there (暂无数据)
+    redirected_from: tuple[str, ...] = ()
+
+
+def _alive(host: str, pid: int) -> bool:
+    if host != socket.gethostname():
+        return True
+    if pid == os.getpid():
+        return False  # our own earlier run in this process: it ended without closing
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Ledger:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+        self._lock = threading.Lock()
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def start_run(self, site: str, *, fresh: bool = False) -> RunHandle:
+        """A new run, or the site's interrupted run taken up again (unless ``fresh``)."""
+        with self._lock, self.sessions.begin() as session:
+            last = session.scalars(select(CrawlRun).where(CrawlRun.site == site)
+                                   .order_by(CrawlRun.id.desc()).limit(1)).first()
+            if last is not None and last.state == RUNNING and _alive(last.host, last.pid):
+                raise SiteBusy(f"site {site} is being crawled by run {last.id} "
+                               f"(pid {last.pid} on {last.host})")
+            if last is not None and last.state in (RUNNING, INTERRUPTED):
+                # Killed (still "running", its process gone) or stopped early (interrupted).
+                if not fresh:
+                    last.host, last.pid = socket.gethostname(), os.getpid()
+                    last.resumed += 1
+                    last.state, last.finished_at, last.finish_reason = RUNNING, None, None
+                    return RunHandle(last.id, site, True)
+                last.state, last.finished_at = INTERRUPTED, last.finished_at or utcnow()
+                last.finish_reason = "superseded by a fresh run"
+            run = CrawlRun(site=site, state=RUNNING, started_at=utcnow(),
+                           host=socket.gethostname(), pid=os.getpid())
+            session.add(run)
+            session.flush()
+            return RunHandle(run.id, site, False)
+
+    def finish_run(self, run_id: int, stats: dict, reason: str) -> CrawlRun:
+        with self._lock, self.sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            statuses = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                        if k.startswith("downloader/response_status_count/")}
+            previous = json.loads(run.status_counts or "{}") if run.resumed else {}
+            for code, count in previous.items():
+                statuses[code] = statuses.get(code, 0) + count
+            run.status_counts = json.dumps(dict(sorted(statuses.items())))
+            add = run.resumed > 0  # a resumed run adds to what its first part counted
+            run.requests = (run.requests if add else 0) + stats.get("downloader/request_count", 0)
+            run.responses = (run.responses if add else 0) + stats.get(
+                "downloader/response_count", 0)
+            run.bytes_received = (run.bytes_received if add else 0) + stats.get(
+                "downloader/response_bytes", 0)
+            # What was archived is counted from the index: it survives a kill, stats do not.
+            archived = dict(session.execute(
+                select(Capture.record_type, func.count()).where(Capture.crawl_run_id == run_id)
+                .group_by(Capture.record_type)).all())
+            run.new_payloads = session.scalar(
+                select(func.count()).select_from(Capture).where(
+                    Capture.crawl_run_id == run_id, Capture.record_type == "response",
+                    Capture.payload_length > 0))
+            run.revisits = archived.get("revisit", 0)
+            run.from_archive = (run.from_archive if add else 0) + stats.get(
+                "xxgk/from_archive", 0)
+            counts = dict(session.execute(
+                select(CrawlDocumentEvent.change, func.count())
+                .where(CrawlDocumentEvent.crawl_run_id == run_id)
+                .group_by(CrawlDocumentEvent.change)).all())
+            run.new_documents = counts.get(NEW, 0)
+            run.changed_documents = counts.get(CHANGED, 0)
+            run.unchanged_documents = counts.get(UNCHANGED, 0)
+            run.moved_documents = counts.get(MOVED, 0)
+            run.removed_documents = counts.get(REMOVED, 0)
+            run.errors = session.scalar(select(func.count()).select_from(CrawlFailure)
+                                        .where(CrawlFailure.crawl_run_id == run_id))
+            run.finished_at = utcnow()
+            run.finish_reason = reason
+            run.state = FINISHED if reason == "finished" else INTERRUPTED
+            session.flush()
+            session.expunge(run)
+            return run
+
+    # --- failures ---------------------------------------------------------------------------
+
+    def record_failure(self, run_id: int, url: str, kind: str, reason: str, *,
+                       method: str = "GET", status: int | None = None,
+                       capture_id: int | None = None) -> None:
+        with self._lock, self.sessions.begin() as session:
+            session.add(CrawlFailure(crawl_run_id=run_id, at=utcnow(), url=url, method=method,
+                                     kind=kind, status=status, reason=reason[:2000],
+                                     capture_id=capture_id))
+
+    # --- documents --------------------------------------------------------------------------
+
+    def known_documents(self, site: str) -> list[tuple[str, str, str | None]]:
+        """(url, kind, title) of every document still believed present at its URL."""
+        with self.sessions() as session:
+            return [tuple(row) for row in session.execute(
+                select(CrawlDocument.url, CrawlDocument.kind, CrawlDocument.title)
+                .where(CrawlDocument.site == site, CrawlDocument.state == "present")
+                .order_by(CrawlDocument.id)).all()]
+
+    def see(self, run_id: int, site: str, seen: Sighting) -> str | None:
+        """Record a sighting; returns the change it was (None: nothing to record)."""
+        with self._lock, self.sessions.begin() as session:
+            doc = self._document(session, site, seen.url)
+            if seen.gone or seen.status in (404, 410):
+                if doc is None or doc.state != "present":
+                    return None
+                doc.state = REMOVED
+                return self._event(session, run_id, doc, REMOVED, seen, previous=doc.last_digest)
+            if seen.status != 200:
+                return None
+            moved_from = session.scalars(select(CrawlDocument).where(
+                CrawlDocument.site == site, CrawlDocument.moved_to == seen.url,
+                CrawlDocument.last_run_id == run_id)).first()
+            for old_url in seen.redirected_from:
+                old = self._document(session, site, old_url)
+                if old is not None and old.state == "present":
+                    old.state, old.moved_to, old.last_run_id = MOVED, seen.url, run_id
+                    moved_from = old
+            if doc is None:
+                doc = CrawlDocument(site=site, url=seen.url, kind=seen.kind, title=seen.title,
+                                    first_run_id=run_id, last_run_id=run_id)
+                session.add(doc)
+                session.flush()
+                if moved_from is not None:
+                    change, previous = MOVED, moved_from.last_digest
+                else:
+                    change, previous = NEW, None
+            else:
+                previous = doc.last_digest
+                if doc.state != "present":
+                    doc.state, doc.moved_to = "present", None  # it came back
+                change = UNCHANGED if previous == seen.digest else CHANGED
+                if moved_from is not None:
+                    change = MOVED
+            if seen.title and not doc.title:
+                doc.title = seen.title
+            return self._event(session, run_id, doc, change, seen, previous=previous,
+                               previous_url=moved_from.url if moved_from else None)
+
+    def relocated(self, run_id: int, site: str, url: str, target: str) -> str | None:
+        """A known document's URL now redirects: it moved. The sighting at the target (before
+        or after this) carries the 'moved' event."""
+        with self._lock, self.sessions.begin() as session:
+            old = self._document(session, site, url)
+            if old is None or old.state != "present":
+                return None
+            old.state, old.moved_to, old.last_run_id = MOVED, target, run_id
+            new = self._document(session, site, target)
+            if new is None:
+                return None  # the target's sighting will find old.moved_to
+            event = session.scalars(select(CrawlDocumentEvent).where(
+                CrawlDocumentEvent.crawl_run_id == run_id,
+                CrawlDocumentEvent.document_id == new.id)).first()
+            if event is not None and event.change in (NEW, CHANGED, UNCHANGED):
+                event.change, event.previous_url = MOVED, url
+                event.previous_digest = old.last_digest
+                return MOVED
+            return None
+
+    @staticmethod
+    def _document(session: Session, site: str, url: str) -> CrawlDocument | None:
+        return session.scalars(select(CrawlDocument).where(
+            CrawlDocument.site == site, CrawlDocument.url == url)).first()
+
+    @staticmethod
+    def _event(session: Session, run_id: int, doc: CrawlDocument, change: str, seen: Sighting,
+               *, previous: str | None, previous_url: str | None = None) -> str | None:
+        exists = session.scalars(select(CrawlDocumentEvent).where(
+            CrawlDocumentEvent.crawl_run_id == run_id,
+            CrawlDocumentEvent.document_id == doc.id)).first()
+        if exists is not None:
+            return None  # seen before in this run (a resumed run, or two links to it)
+        doc.last_run_id = run_id
+        if change != REMOVED:
+            doc.last_capture_id, doc.last_digest = seen.capture_id, seen.digest
+        session.add(CrawlDocumentEvent(
+            crawl_run_id=run_id, document_id=doc.id, at=utcnow(), change=change,
+            status=seen.status, capture_id=seen.capture_id, digest=seen.digest,
+            previous_digest=previous, previous_url=previous_url))
+        return change

@@ -1,0 +1,121 @@
+"""Ask only for what changed, and never fetch twice what a killed run already has.
+
+- Conditional requests: a GET carries If-None-Match / If-Modified-Since from the last capture
+  of its URL. A 304 is archived (as a server-not-modified revisit, by the archive middleware
+  below this one) and then answered here from the archived payload, so the spider still sees
+  the page and follows its links.
+- Resuming: when a killed run is taken up again, a request this run already got a final
+  answer for is answered from the archive without touching the network. Retries made for a
+  challenge always go to the network.
+
+Placed just above the archive middleware (950): its process_response sees the 304 after it
+was archived, and responses it makes are flagged so they are not archived a second time.
+"""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from sqlalchemy import select
+
+from archive.models import Capture
+from archive.reader import read_capture
+from archive.store import Archive
+from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
+
+FROM_ARCHIVE = "xxgk_from_archive"
+_FINAL = {200, 203, 204, 206, 301, 302, 303, 307, 308, 404, 410}
+_RETRY_MARKS = ("xxgk_cookie_tries", "xxgk_browser_tries", "retry_times")
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler, conditional: bool) -> None:  # type: ignore[no-untyped-def]
+        self.crawler = crawler
+        self.conditional = conditional
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        return cls(crawler, crawler.settings.getbool("XXGK_CONDITIONAL_REQUESTS", True))
+
+    @property
+    def archive(self) -> Archive:
+        return self.crawler.spider.archive
+
+    def process_request(self, request: Request) -> Response | None:
+        spider = self.crawler.spider
+        if request.meta.get("playwright"):
+            return None
+        if getattr(spider, "resuming", False) and not any(
+                request.meta.get(mark) for mark in _RETRY_MARKS):
+            answered = self._answered_in_run(request)
+            if answered is not None:
+                return answered
+        if self.conditional and request.method == "GET" and not request.meta.get(
+                "xxgk_unconditional"):
+            self._add_validators(request)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        capture_id = request.meta.get("xxgk_validators_from")
+        if response.status != 304 or capture_id is None or request.meta.get(FROM_ARCHIVE):
+            return response
+        with self.archive.sessions() as session:
+            capture = session.get(Capture, capture_id)
+            original = self.archive.payload_capture(session, capture)
+            built = self._response(request, original, session)
+        if built is None:  # the archived copy is unreadable: ask again, unconditionally
+            retry = request.replace(dont_filter=True)
+            retry.meta["xxgk_unconditional"] = True
+            return retry
+        self.crawler.stats.inc_value("xxgk/not_modified")
+        request.meta["xxgk_unchanged"] = True
+        return built
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _add_validators(self, request: Request) -> None:
+        last = self.archive.last_capture(request.url)
+        if last is None or last.status not in (200, 304) or not (last.etag or last.last_modified):
+            return
+        if last.etag:
+            request.headers[b"If-None-Match"] = last.etag.encode("latin-1")
+        if last.last_modified:
+            request.headers[b"If-Modified-Since"] = last.last_modified.encode("latin-1")
+        request.meta["xxgk_validators_from"] = last.id
+
+    def _answered_in_run(self, request: Request) -> Response | None:
+        spider = self.crawler.spider
+        fingerprint = self.crawler.request_fingerprinter.fingerprint(request).hex()
+        with self.archive.sessions() as session:
+            capture = session.scalars(
+                select(Capture).where(Capture.crawl_run_id == spider.crawl_run_id,
+                                      Capture.fingerprint == fingerprint,
+                                      Capture.record_type.in_(("response", "revisit")))
+                .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1)).first()
+            if capture is None or capture.status not in _FINAL | {304}:
+                return None
+            original = self.archive.payload_capture(session, capture)
+            built = self._response(request, original, session, status=(
+                original.status if capture.status == 304 else capture.status))
+        if built is None or cookie_reload(built.body) or is_ts_challenge(built.body):
+            return None
+        request.meta.update({FROM_ARCHIVE: True, "xxgk_capture_id": capture.id,
+                             "xxgk_digest": capture.payload_digest})
+        self.crawler.stats.inc_value("xxgk/from_archive")
+        return built
+
+    def _response(self, request: Request, capture: Capture, session,  # type: ignore[no-untyped-def]
+                  status: int | None = None) -> Response | None:
+        try:
+            record = read_capture(capture, capture.warc_file)
+        except Exception as exc:  # noqa: BLE001 - damage is reported, the crawl goes on
+            self.crawler.spider.logger.error("archived copy of %s unreadable: %s",
+                                             capture.url, exc)
+            return None
+        headers = Headers()
+        for name, value in record.http_headers:
+            headers.appendlist(name, value)
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=record.payload)
+        return cls(url=request.url, status=status or record.status or 200, headers=headers,
+                   body=record.payload, request=request, protocol="HTTP/1.1")
