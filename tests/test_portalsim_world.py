@@ -20,7 +20,9 @@ from tests.portalsim.world import (
     DEFAULT_AS_OF, REMOVED_AT, REVISED_AT, MOVED_AT, build_world,
 )
 
-SEED_PORTALS = ("jiaxiang", "wenshang", "wendeng", "yanzhou")
+SEED_PORTALS = ("jiaxiang", "wenshang", "wendeng", "yanzhou")  # Hanweb JCMS
+OTHER_PORTALS = ("hongze", "shuyang")  # TRS WCM, 开普云/Ucap (tests/test_portalsim_other_cms.py)
+ALL_PORTALS = SEED_PORTALS + OTHER_PORTALS
 RENDERINGS = ("html", "docx", "doc", "pdf", "image", "prose")
 BEFORE_EVENTS = date(2024, 6, 30)
 KNOWN_CODES = {
@@ -28,6 +30,8 @@ KNOWN_CODES = {
     ("wenshang", "次邱镇"): "11370830004335529T",
     ("yanzhou", "区财政局"): "11370812004322760Y",
     ("jiaxiang", "县文物旅游服务中心"): "123708294941019512",
+    # built from the organisation code in the real page's 索引号 014314799/2024-00002
+    ("shuyang", "县发改局"): "113213220143147994",
 }
 
 
@@ -66,11 +70,13 @@ def test_same_seed_same_truth_and_other_seed_differs():
 # --- portals and units ---------------------------------------------------------------------
 
 
-def test_seed_portals_units_and_credit_codes(world_truth):
+def test_portals_units_and_credit_codes(world_truth):
     portals = {p["key"]: p for p in world_truth["portals"]}
-    assert set(portals) == set(SEED_PORTALS)
+    assert set(portals) == set(ALL_PORTALS)
+    assert {k: portals[k]["cms"] for k in ALL_PORTALS} == {
+        **{k: "hanweb" for k in SEED_PORTALS}, "hongze": "trs", "shuyang": "ucap"}
     all_codes = []
-    for key in SEED_PORTALS:
+    for key in ALL_PORTALS:
         units = portals[key]["units"]
         assert len(units) >= 12, key
         for unit in units:
@@ -110,7 +116,7 @@ def test_portals_use_real_identifiers(world_truth):
 
 
 def test_reports_for_every_year_on_every_portal(world_truth):
-    for key in SEED_PORTALS:
+    for key in ALL_PORTALS:
         years = {r["year"] for r in _published(world_truth) if r["portal"] == key}
         assert set(range(2019, 2025)) <= years, key
         assert max(years) == 2024
@@ -137,7 +143,7 @@ def test_layouts_by_year(world_truth):
 
 
 def test_every_rendering_on_every_portal(world_truth):
-    for key in SEED_PORTALS:
+    for key in ALL_PORTALS:
         have = Counter(r["rendering"] for r in _published(world_truth) if r["portal"] == key)
         for rendering in RENDERINGS:
             assert have[rendering] >= 2, (key, rendering, have)
@@ -264,7 +270,7 @@ def test_only_deliberate_breakages_fail_checks(world_truth):
             assert r["failing_checks"] == [], (r["id"], r["failing_checks"])
         else:
             assert r["failing_checks"], (r["id"], r["breakage"])
-    assert {r["portal"] for r in broken} == set(SEED_PORTALS)
+    assert {r["portal"] for r in broken} == set(ALL_PORTALS)
     assert world_truth["counts"]["inconsistent"] == len(broken)
 
 
@@ -332,7 +338,7 @@ def test_reports_of_2024_only_exist_after_publication(world_truth, before_truth)
 
 def test_decoys_are_not_reports(world_truth):
     decoys = world_truth["decoys"]
-    assert {d["portal"] for d in decoys} == set(SEED_PORTALS)
+    assert {d["portal"] for d in decoys} == set(ALL_PORTALS)
     report_urls = {u["url"] for r in world_truth["reports"] for u in r["urls"]}
     report_titles = {r["title"] for r in world_truth["reports"]}
     for decoy in decoys:

@@ -1,4 +1,5 @@
-"""Offline simulator of the county portals (Hanweb JCMS) that publish annual reports.
+"""Offline simulator of the county portals that publish annual reports: four on Hanweb
+JCMS, one on TRS WCM, one on 开普云/Ucap.
 
 The real portals are out of reach from our machines; everything is tested and demonstrated
 against this world instead. It is an HTTP forward proxy: a client that uses it as its proxy

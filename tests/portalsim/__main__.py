@@ -36,8 +36,8 @@ def _world_args(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.portalsim",
-        description="Offline simulator of the Hanweb county portals that publish annual "
-                    "reports. It is an HTTP forward proxy: point a client's HTTP proxy at it "
+        description="Offline simulator of the county portals (Hanweb, TRS, Ucap) that publish "
+                    "annual reports. It is an HTTP forward proxy: point a client's HTTP proxy at it "
                     "and request the real URLs (http://www.jiaxiang.gov.cn/...).")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the portals as an HTTP proxy on 127.0.0.1")

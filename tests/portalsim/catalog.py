@@ -2,7 +2,9 @@
 
 The four seed portals use the real identifiers we know (hosts, column ids, credit codes, see
 ../shared/PORTALS.md) so that crawler registry entries are the same for the simulated and the
-real sites. Scale portals (``--scale N``) are generated from a template for benchmarks.
+real sites. Two Jiangsu portals of other CMS families (TRS WCM, 开普云/Ucap, in
+``catalog_jiangsu``) give the generic spider something that is not Hanweb. Scale portals
+(``--scale N``) are generated from a template for benchmarks.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ ALL_HOSTILITY = frozenset(
      DUPLICATE_URLS, BIG_FILE, GBK, CONNECTION_RESET, COOKIE_STUB}
 )
 
+# CMS families: what builds a portal's URLs and pages (see routes.py, trs.py, ucap.py).
+HANWEB, TRS, UCAP = "hanweb", "trs", "ucap"
+
 NEW_DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 OLD_DATAPROXY = "/module/jslib/jquery/jpage/dataproxy.jsp"
 
@@ -43,6 +48,7 @@ class UnitSpec:
     code: str | None = None  # a known real credit code; else generated
     first_year: int = 2019  # first report year (2018 for county governments)
     on_platform: bool = True  # listed in the xxgk platform (tree.jsp); else column-only
+    dir: str = ""  # TRS/Ucap: the unit's directory on the portal (sygfj: /sygfj/gknb/...)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,8 @@ class ColumnSpec:
     role: str  # news | notice | dept | township | annual
     unitid: int
     articles: int = 0  # generated ordinary articles in this column
+    path: str = ""  # TRS/Ucap: the column's directory, /hzqzf/gknb/ (Hanweb: /col/col{id}/)
+    unit: str | None = None  # TRS/Ucap annual columns: short name of the unit they belong to
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,27 @@ class PortalSpec:
     hostility: frozenset[str] = field(default_factory=frozenset)
     mirror_host: str | None = None  # reports of the annual column may live here
     is_scale: bool = False
+    cms: str = HANWEB
+    calendar_path: str = "/module/calendar/calendar.jsp"  # where CALENDAR_TRAP lives
+    robots_disallow: tuple[str, ...] = ()  # TRS/Ucap (Hanweb portals: see routes._robots)
+    # TRS/Ucap: reports whose real URL, date and title we know, by (unit short, year).
+    known_reports: tuple[KnownReport, ...] = ()
 
     def column(self, role: str) -> ColumnSpec:
         return next(c for c in self.columns if c.role == role)
+
+
+@dataclass(frozen=True)
+class KnownReport:
+    """A report seen on the real portal: it keeps its real document name, date and title."""
+
+    unit: str  # short name
+    year: int
+    title: str
+    rendering: str | None = None  # html | pdf | ... (None: drawn like any other report)
+    doc: str | None = None  # the document part of its URL (Ucap: 32 hex digits)
+    published: str | None = None  # ISO date and time
+    index_no: str | None = None  # 索引号 of the xxgk metadata table
 
 
 def _townships(county: str, names: list[str]) -> list[UnitSpec]:

@@ -262,17 +262,19 @@ def annual_endpoint_page(unit_name: str, year: int, published: datetime | None, 
 """
 
 
-def calendar_page(year: int, month: int, day: int | None) -> str:
-    """An endless calendar: every month links to the next and the previous one."""
+def calendar_page(year: int, month: int, day: int | None,
+                  path: str = "/module/calendar/calendar.jsp") -> str:
+    """An endless calendar: every month links to the next and the previous one (a plain
+    page, also served by the TRS portal at its own ``path``)."""
     prev_y, prev_m = (year, month - 1) if month > 1 else (year - 1, 12)
     next_y, next_m = (year, month + 1) if month < 12 else (year + 1, 1)
-    days = "".join(f'<a href="/module/calendar/calendar.jsp?year={year}&amp;month={month}&amp;day={d}">{d}</a> '
+    days = "".join(f'<a href="{path}?year={year}&amp;month={month}&amp;day={d}">{d}</a> '
                    for d in range(1, 29))
     shown = f"{year}年{month}月" + (f"{day}日" if day else "")
     return f"""<html><head><meta charset="utf-8"><title>活动日历 {shown}</title></head><body>
-<div class="calendar"><a href="/module/calendar/calendar.jsp?year={prev_y}&amp;month={prev_m}">上月</a>
+<div class="calendar"><a href="{path}?year={prev_y}&amp;month={prev_m}">上月</a>
 <span>{shown}</span>
-<a href="/module/calendar/calendar.jsp?year={next_y}&amp;month={next_m}">下月</a>
+<a href="{path}?year={next_y}&amp;month={next_m}">下月</a>
 <div class="days">{days}</div><p>{'当日无活动安排' if day else ''}</p></div></body></html>
 """
 

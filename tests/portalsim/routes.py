@@ -2,22 +2,23 @@
 
 Independent of the HTTP server: a ``SimRequest`` goes in, a ``Page`` comes out. The server
 (``server.py``) adds hostility, conditional requests, compression and logging around it.
+Hanweb portals are answered here; TRS WCM and Ucap portals by ``routes_static``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape
 from urllib.parse import quote
 
 from . import hanweb
 from .assets import CONTENT_TYPES, Assets, big_file_chunks, grids_for, BIG_FILE_SIZE
-from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, REDIRECTS
+from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, REDIRECTS, PortalSpec
 from .determinism import rng_for, stable_hash
+from .page import Page, SimRequest, html_page as _html, redirect as _redirect
 from .render_html import body_html
+from .routes_static import StaticRouter
 from .world import (
     ATTACHMENT_RENDERINGS, HTML, PDF, Article, Attachment, Portal, Report, World,
 )
@@ -33,38 +34,6 @@ _STATIC = {
     "/module/xxgk/tree.css": (".tree_title{font-weight:bold}\n", "text/css"),
     "/module/xxgk/css/ndbg.css": (".ndbg_title{text-align:center}\n", "text/css"),
 }
-
-
-@dataclass
-class SimRequest:
-    host: str
-    method: str
-    path: str
-    query: dict[str, str]
-    form: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def params(self) -> dict[str, str]:
-        return {**self.query, **self.form}
-
-
-@dataclass
-class Page:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    modified: datetime | None = None  # a static page: Last-Modified, ETag, 304s
-    headers: dict[str, str] = field(default_factory=dict)
-    stream: Callable[[], Iterator[bytes]] | None = None
-    stream_size: int = 0
-
-
-def _html(text: str, modified: datetime | None = None, status: int = 200) -> Page:
-    return Page(status, text.encode("utf-8"), modified=modified)
-
-
-def _redirect(status: int, location: str) -> Page:
-    return Page(status, b"", headers={"Location": location})
 
 
 NOT_FOUND = Page(404, hanweb.NOT_FOUND.encode())
@@ -85,11 +54,14 @@ class PortalRouter:
                     index[article.moved_id] = article
                 for att in article.attachments:
                     self._attachment_article[att.hex] = article
+        self.static = StaticRouter(self)
 
     def respond(self, req: SimRequest, as_of: date) -> Page:
         """Runs in a worker thread: rendering must not hold up the server's event loop."""
         portal = self.world.hosts[req.host]
         spec = portal.spec
+        if spec.cms != HANWEB:
+            return self.static.respond(portal, req, as_of)
         path = req.path
         if path == "/robots.txt":
             return self._robots(portal)
@@ -122,11 +94,11 @@ class PortalRouter:
             return self._download(portal, req, as_of)
         if m := _PICTURE.match(path):
             att = portal.attachments.get(m.group(1))
-            if att is None or att.ext != "png" or not self._attachment_visible(att, as_of):
+            if att is None or att.ext != "png" or not self.attachment_visible(att, as_of):
                 return NOT_FOUND
-            return self._file(att, as_of, None)
+            return self.file(att, as_of, None)
         if path == "/module/calendar/calendar.jsp" and CALENDAR_TRAP in spec.hostility:
-            return self._calendar(req)
+            return self.calendar(req)
         if path == "/xxgk/" and REDIRECTS in spec.hostility and spec.key == "wenshang":
             return _redirect(301, f"http://{req.host}/col/col{spec.xxgk_column}/index.html"
                                   f"?vc_xxgkarea={spec.xxgk_alias}&jh=263")
@@ -255,7 +227,8 @@ class PortalRouter:
                         modified=modified)
         return _html(html, modified)
 
-    def _plain_article_body(self, portal: Portal, article: Article) -> str:
+    def plain_paragraphs(self, portal: Portal, article: Article) -> list[str]:
+        """The words of an ordinary article (every CMS family writes the same ones)."""
         rng = rng_for(self.world.seed, portal.key, "body", article.article_id)
         topic = article.title[-8:]
         sentences = [f"为深入贯彻落实上级决策部署，扎实推进{topic}，{portal.spec.county}高度重视，精心组织。",
@@ -263,7 +236,10 @@ class PortalRouter:
                      "各部门要加强协调配合，形成工作合力，及时研究解决工作中遇到的困难和问题。",
                      "下一步，将继续坚持问题导向，细化工作措施，推动工作再上新台阶。",
                      "此次活动取得了良好效果，受到群众广泛好评。"]
-        paragraphs = [f"<p>{s}</p>" for s in rng.sample(sentences, rng.randint(2, 5))]
+        return [f"<p>{s}</p>" for s in rng.sample(sentences, rng.randint(2, 5))]
+
+    def _plain_article_body(self, portal: Portal, article: Article) -> str:
+        paragraphs = self.plain_paragraphs(portal, article)
         links = [(a.path, a.showname) for a in article.attachments]
         if article.dead_link:
             paragraphs.append('<p>详见<a href="/art/2020/1/1/art_0_0.html">相关链接</a>。</p>')
@@ -330,7 +306,7 @@ class PortalRouter:
         rows.sort(key=lambda r: r[3], reverse=True)
         return _html(hanweb.search_page(rows, page, hanweb.PER_PAGE))
 
-    def _attachment_visible(self, att: Attachment, as_of: date) -> bool:
+    def attachment_visible(self, att: Attachment, as_of: date) -> bool:
         if att.report is not None:
             report = att.report
             if not report.visible(as_of):
@@ -344,11 +320,11 @@ class PortalRouter:
         hex_part, _, ext = filename.partition(".")
         att = portal.attachments.get(hex_part)
         if (att is None or att.ext != ext or att.role == "broken"
-                or not self._attachment_visible(att, as_of)):
+                or not self.attachment_visible(att, as_of)):
             return Page(200, hanweb.SOFT_404.encode())  # Hanweb answers a missing file with 200
-        return self._file(att, as_of, req.params.get("showname") or att.showname)
+        return self.file(att, as_of, req.params.get("showname") or att.showname)
 
-    def _file(self, att: Attachment, as_of: date, showname: str | None) -> Page:
+    def file(self, att: Attachment, as_of: date, showname: str | None) -> Page:
         headers = {}
         if showname is not None:
             headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(showname)}"
@@ -361,11 +337,17 @@ class PortalRouter:
         data = self.assets.bytes_of(att, as_of)
         return Page(200, data, CONTENT_TYPES[att.ext], modified=modified, headers=headers)
 
-    def _calendar(self, req: SimRequest) -> Page:
+    def calendar(self, req: SimRequest, path: str = "/module/calendar/calendar.jsp") -> Page:
         try:
             year = int(req.params.get("year", "2024"))
             month = min(12, max(1, int(req.params.get("month", "1"))))
             day = int(req.params["day"]) if "day" in req.params else None
         except ValueError:
             return Page(400, b"bad request")
-        return _html(hanweb.calendar_page(year, month, day))
+        return _html(hanweb.calendar_page(year, month, day, path))
+
+    def guarded_download(self, spec: PortalSpec, path: str) -> bool:
+        """Whether a COOKIE_STUB guard stands in front of this path (downloads only)."""
+        if spec.cms == HANWEB:
+            return path == "/module/download/downfile.jsp"
+        return self.static.is_download(spec, path)

@@ -134,7 +134,7 @@ class Simulator:
                                     max_age=int(self.options.challenge_ttl))
                 self._record(request, host, 412, response.content_length or 0, started, "challenge")
                 return response
-        if (COOKIE_STUB in spec.hostility and request.path == "/module/download/downfile.jsp"
+        if (COOKIE_STUB in spec.hostility and self.router.guarded_download(spec, request.path)
                 and not self.cookie_stub.passes(dict(request.cookies))):
             body = self.cookie_stub.page()
             self._record(request, host, 200, len(body), started, "cookie stub")

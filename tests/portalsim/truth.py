@@ -16,11 +16,12 @@ from collections import Counter
 from datetime import date
 
 from .catalog import (
-    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, RATE_LIMIT,
+    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB,
+    RATE_LIMIT,
 )
 from .tables import cell_label
 from .world import (
-    ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, Portal, Report, World,
+    ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, STATIC_CMS, Portal, Report, World,
     event_reports,
 )
 
@@ -122,6 +123,8 @@ def _decoys(portal: Portal, as_of: date) -> list[dict]:
 
 def _portal_truth(portal: Portal, time_scale: float) -> dict:
     spec = portal.spec
+    if spec.cms != HANWEB:
+        return _static_portal_truth(portal)
     robots = {"crawl_delay": None, "disallow": ["/manager/", "/module/visitcount/"]}
     if spec.is_scale:
         robots = {"crawl_delay": None, "disallow": []}
@@ -143,6 +146,28 @@ def _portal_truth(portal: Portal, time_scale: float) -> dict:
     }
 
 
+def _static_portal_truth(portal: Portal) -> dict:
+    """A TRS/Ucap portal: the Hanweb-only facts are null; its home page and the list pages of
+    its columns are given instead (what a generic spider starts from)."""
+    spec = portal.spec
+    cms = STATIC_CMS[spec.cms]
+    return {
+        "key": spec.key, "host": spec.host, "hosts": [spec.host], "cms": spec.cms,
+        "province": spec.province, "city": spec.city, "county": spec.county,
+        "government": spec.government, "has_endpoint": False, "dataproxy_path": None,
+        "dataproxy_form": None, "xxgk_column": None, "xxgk_area": None,
+        "columns": [{"id": c.id, "name": c.name, "role": c.role, "unit": c.unit,
+                     "url": _url(spec.host, cms.list_path(c, 1))} for c in spec.columns],
+        "hostility": sorted(spec.hostility),
+        "robots": {"crawl_delay": None, "disallow": list(spec.robots_disallow)},
+        "units": [{"name": u.name, "short": u.short, "kind": u.spec.kind,
+                   "credit_code": u.code, "on_platform": False,
+                   "home": _url(spec.host, cms.unit_home_paths(u.spec)[0])}
+                  for u in portal.units],
+        "home": _url(spec.host, "/"), "home_page": _url(spec.host, cms.home_paths(spec)[0]),
+    }
+
+
 def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) -> dict:
     portals = list(world.portals.values())
     reports = [report_truth(r, as_of) for p in portals for r in p.reports
@@ -154,7 +179,7 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
     for portal in portals:
         spec = portal.spec
         if CALENDAR_TRAP in spec.hostility:
-            traps["calendar"].append(_url(spec.host, "/module/calendar/calendar.jsp"))
+            traps["calendar"].append(_url(spec.host, spec.calendar_path))
         if CHALLENGE in spec.hostility:
             traps["challenge_hosts"].append(spec.host)
         if RATE_LIMIT in spec.hostility:
@@ -164,7 +189,7 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
         for att in portal.attachments.values():
             if att.role == "big" and BIG_FILE in spec.hostility:
                 traps["big_file"].append(_url(att.host, att.path))
-            if att.role == "broken":
+            if att.role == "broken" and spec.cms == HANWEB:  # static servers answer 404
                 traps["soft_404"].append(_url(att.host, att.path))
     return {
         "as_of": as_of.isoformat(), "seed": world.seed, "scale": world.scale,

@@ -11,10 +11,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import ModuleType
 from urllib.parse import quote
 
-from . import catalog, prose
-from .catalog import ColumnSpec, PortalSpec, UnitSpec
+from . import catalog, catalog_jiangsu, prose, trs, ucap
+from .catalog import HANWEB, TRS, UCAP, ColumnSpec, KnownReport, PortalSpec, UnitSpec
 from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
 from .figures import (
@@ -94,9 +95,12 @@ class Attachment:
     table: str | None = None  # table_image: which table
     host: str = ""
     block: int | None = None  # images: index of the report block they stand for
+    stored_path: str | None = None  # TRS/Ucap: the static file next to its article
 
     @property
     def path(self) -> str:
+        if self.stored_path is not None:
+            return self.stored_path
         if self.ext == "png":
             return f"/picture/0/{self.hex}.png"
         return (f"/module/download/downfile.jsp?classid=0&filename={self.hex}.{self.ext}"
@@ -124,8 +128,15 @@ class Article:
     moved_id: int | None = None
     alias: bool = False  # also served at /col/col{C}/art/... (same bytes)
     dead_link: bool = False  # body links to a page that does not exist
+    doc_name: str | None = None  # Ucap: a real document name (else derived from the id)
 
     def path_of(self, article_id: int, when: datetime) -> str:
+        if self.portal.cms == TRS:
+            return trs.article_path(self.column, article_id, when)
+        if self.portal.cms == UCAP:
+            doc = (self.doc_name if self.doc_name and article_id == self.article_id
+                   else hex_name("ucap", self.portal.key, article_id))
+            return ucap.article_path(self.column, doc, when)
         return (f"/art/{when.year}/{when.month}/{when.day}/"
                 f"art_{self.column.id}_{article_id}.html")
 
@@ -180,6 +191,7 @@ class Report:
     attachment: Attachment | None = None
     images: list[Attachment] = field(default_factory=list)
     breakage: str | None = None
+    known: KnownReport | None = None  # seen on the real portal (catalog.KnownReport)
 
     def _content(self) -> tuple[list[Block], list[Fact]]:
         if callable(self.content):
@@ -263,7 +275,9 @@ class World:
 
 
 def build_world(seed: int = 0, scale: int = 0) -> World:
-    specs = [*catalog.SEED_PORTALS, *(catalog.scale_portal(i) for i in range(1, scale + 1))]
+    # New portals go after the four seed portals: world-wide draws (breakages) keep theirs.
+    specs = [*catalog.SEED_PORTALS, *catalog_jiangsu.JIANGSU_PORTALS,
+             *(catalog.scale_portal(i) for i in range(1, scale + 1))]
     seed_docs = {(s.portal, s.unit, s.year): load_seed(s) for s in SEEDS}
     portals: dict[str, Portal] = {}
     for spec in specs:
@@ -296,6 +310,7 @@ def _build_portal(seed: int, spec: PortalSpec, seed_docs: dict) -> Portal:
     _build_news(seed, portal)
     _build_decoys(seed, portal)
     _number_articles(seed, portal)
+    _store_files(portal)
     return portal
 
 
@@ -314,11 +329,13 @@ def _build_unit_reports(seed: int, portal: Portal, unit: Unit, seed_docs: dict) 
     for year in range(first, LAST_YEAR + 1):
         rng = rng_for(seed, spec.key, unit.code, year)
         seed_doc: SeedDocument | None = seed_docs.get((spec.key, unit.short, year))
+        known = next((k for k in spec.known_reports if (k.unit, k.year) == (unit.short, year)),
+                     None)
         layout = seed_doc.spec.layout if seed_doc else _layout_for(rng, year)
         values_layout = layout if layout in (GB2021, GB2019) else (
             GB2019 if year <= 2020 else GB2021)
         values = generate_values(rng, unit.spec.kind, values_layout, ledger)
-        if not seed_doc and year > first and rng.random() < 0.04:
+        if not seed_doc and not known and year > first and rng.random() < 0.04:
             continue  # a year this unit did not publish
         raw_style = RawStyle(
             zeros=rng.choices(["0", "blank_legal", "dash", "slash", "emdash"], [70, 14, 8, 5, 3])[0],
@@ -337,12 +354,16 @@ def _build_unit_reports(seed: int, portal: Portal, unit: Unit, seed_docs: dict) 
             rendering = PROSE
         else:
             rendering = rng.choices(list(_RENDERING_WEIGHTS), list(_RENDERING_WEIGHTS.values()))[0]
+        if known and known.rendering:
+            rendering = known.rendering
         if seed_doc:
             cells = _seed_cells(seed_doc, values, raw_style, rng)
             published = datetime.fromisoformat(seed_doc.spec.published)
         else:
             cells = _cell_writer(values, raw_style, rng_for(seed, spec.key, unit.code, year, "raw"))
             published = _publication_time(rng, year, unit.spec.kind)
+            if known and known.published:
+                published = datetime.fromisoformat(known.published)
         if rendering == PROSE and layout in (GB2021, GB2019):
             layout = "none"
         report = Report(
@@ -351,11 +372,14 @@ def _build_unit_reports(seed: int, portal: Portal, unit: Unit, seed_docs: dict) 
             versions=[Version(cells, published, "published")],
             label_style=label_style,
             html_style=rng.choices(["word", "plain", "mso"], [60, 25, 15])[0],
-            seed=seed_doc.spec.file[:3] if seed_doc else None)
+            seed=seed_doc.spec.file[:3] if seed_doc else None, known=known)
         if seed_doc:
             report.title, report.content = seed_doc.title, (seed_doc.blocks, seed_doc.facts)
         else:
             _compose(report, values, rng, rng_for(seed, spec.key, unit.code, year, "prose"))
+            if known:
+                report.title = known.title  # the words are written later, with this title
+                report.html_style = "word"  # the real Ucap sample's house style
         portal.reports.append(report)
 
 
@@ -426,8 +450,10 @@ def _assign_minimum_renderings(seed: int, portal: Portal) -> None:
     rng = rng_for(seed, portal.key, "renderings")
     for rendering in (DOCX, DOC, PDF, IMAGE, PROSE):
         have = [r for r in portal.reports if r.rendering == rendering]
+        # The newer portals show every rendering at both dates the tests use.
         candidates = [r for r in portal.reports if r.rendering == HTML and not r.seed
-                      and r.layout in (GB2021, GB2019)]
+                      and not r.known and r.layout in (GB2021, GB2019)
+                      and (portal.spec.cms == HANWEB or r.year < LAST_YEAR)]
         for report in rng.sample(candidates, max(0, 2 - len(have))):
             report.rendering = rendering
             if rendering == PROSE:
@@ -438,7 +464,6 @@ def _place_reports(seed: int, portal: Portal) -> None:
     """Decide where each report can be fetched: the xxgk endpoint, an article, or both."""
     spec = portal.spec
     rng = rng_for(seed, spec.key, "placement")
-    annual = spec.column("annual")
     for report in portal.reports:
         report.on_endpoint = spec.has_endpoint and report.unit.spec.on_platform
         posted = (not report.on_endpoint or report.unit.spec.kind == "county"
@@ -448,8 +473,10 @@ def _place_reports(seed: int, portal: Portal) -> None:
             host = spec.host
             if spec.mirror_host and rng.random() < 0.4:
                 host = spec.mirror_host
-            report.article = Article(spec, annual, 0, report.title, report.published, "report",
-                                     host, report=report, gbk=catalog.GBK in spec.hostility)
+            report.article = Article(spec, _annual_column(spec, report.unit), 0, report.title,
+                                     report.published, "report", host, report=report,
+                                     gbk=catalog.GBK in spec.hostility,
+                                     doc_name=report.known.doc if report.known else None)
             portal.articles.append(report.article)
         if report.rendering in ATTACHMENT_RENDERINGS:
             ext = report.rendering
@@ -473,6 +500,26 @@ def _place_reports(seed: int, portal: Portal) -> None:
                                           ) + report.images
         if catalog.DUPLICATE_URLS in spec.hostility and report.article and rng.random() < 0.5:
             report.article.alias = True
+
+
+def _annual_column(spec: PortalSpec, unit: Unit) -> ColumnSpec:
+    """The column a report is posted in: its unit's own (TRS/Ucap) or the portal's one."""
+    return next((c for c in spec.columns if c.role == "annual" and c.unit == unit.short),
+                spec.column("annual"))
+
+
+# The URL shapes and templates of the static-publishing CMS families, by PortalSpec.cms.
+STATIC_CMS: dict[str, ModuleType] = {TRS: trs, UCAP: ucap}
+
+
+def _store_files(portal: Portal) -> None:
+    """TRS and Ucap keep files next to their article: name them once articles have paths."""
+    cms = STATIC_CMS.get(portal.spec.cms)
+    if cms is None:
+        return
+    for article in portal.articles:
+        for att in article.attachments:
+            att.stored_path = cms.file_path(article.path, article.published, att.hex, att.ext)
 
 
 _TOPICS = ["安全生产", "乡村振兴", "营商环境", "森林防火", "秋粮收购", "河长制", "文明城市创建",
@@ -576,7 +623,7 @@ def _apply_breakages(seed: int, portals: list[Portal]) -> None:
     rng = rng_for(seed, "breakages")
     for n, portal in enumerate(portals):
         candidates = [r for r in portal.reports if not r.seed and r.rendering in (HTML, DOCX, PDF)
-                      and r.layout in (GB2021, GB2019) and r.year >= 2019]
+                      and not r.known and r.layout in (GB2021, GB2019) and r.year >= 2019]
         for k, report in enumerate(rng.sample(candidates, 2)):
             description, key, delta = BREAKAGES[(2 * n + k) % len(BREAKAGES)]
             if key not in report.versions[0].cells:
