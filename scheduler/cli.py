@@ -13,6 +13,7 @@ from importlib import metadata
 import typer
 from rich.console import Console
 
+from archive.cli import app as archive_app
 from archive.home import HomeOption, resolve_home
 from crawler.cli import crawl
 
@@ -57,6 +58,7 @@ def info(
 
 
 app.command()(crawl)
+app.add_typer(archive_app, name="archive")
 
 
 def main() -> None:

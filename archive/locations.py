@@ -1,0 +1,68 @@
+"""Bytes of WARC files wherever the index says they are: a local path or ``s3://``.
+
+Local files (also unsealed ones still being written) are read through ``archive.reader``; the
+S3 backend is only built the first time an ``s3://`` location is met, so reading a local
+archive never needs S3 settings or credentials.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import Damaged
+from .home import Home
+from .models import WarcFile
+from .reader import RecordMissing, file_path, read_bytes
+from .storage import Storage, StorageError, storage_from_env
+
+S3_SCHEME = "s3://"
+
+
+def is_remote(warc_file: WarcFile) -> bool:
+    return warc_file.location.startswith(S3_SCHEME)
+
+
+class Locations:
+    """Ranged and whole-file reads for one home; every failure becomes ``Damaged``."""
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self._storage: Storage | None = None
+
+    def storage(self) -> Storage:
+        if self._storage is None:
+            self._storage = storage_from_env(self.home.archive_dir)
+        return self._storage
+
+    def local_path(self, warc_file: WarcFile) -> Path | None:
+        """The file on this machine, or None when it lives in object storage."""
+        return None if is_remote(warc_file) else file_path(warc_file)
+
+    def read_range(self, warc_file: WarcFile, offset: int, length: int) -> bytes:
+        try:
+            if is_remote(warc_file):
+                return self.storage().read_range(warc_file.location, offset, length)
+            return read_bytes(file_path(warc_file), offset, length)
+        except (RecordMissing, StorageError) as exc:
+            raise Damaged(str(exc)) from exc
+        except OSError as exc:
+            raise Damaged(f"{warc_file.location}: {exc.strerror or exc}") from exc
+
+    def open(self, warc_file: WarcFile) -> BinaryIO:
+        try:
+            if is_remote(warc_file):
+                return self.storage().open_stream(warc_file.location)
+            return open(file_path(warc_file), "rb")
+        except StorageError as exc:
+            raise Damaged(str(exc)) from exc
+        except OSError as exc:
+            raise Damaged(f"{warc_file.location}: {exc.strerror or exc}") from exc
+
+    def exists(self, warc_file: WarcFile) -> bool:
+        if is_remote(warc_file):
+            try:
+                return self.storage().exists(warc_file.location)
+            except StorageError as exc:
+                raise Damaged(str(exc)) from exc
+        return file_path(warc_file).is_file()

@@ -1,0 +1,151 @@
+"""Archives for the retrieval and verify tests, written by the real writer (``Archive.record``)
+with documents made here: HTML (plain and gzip Content-Encoded), a DOCX made with python-docx
+and a PDF written by hand (one page, Helvetica text)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archive.home import Home
+from archive.store import Archive, Exchange
+
+XXGK = Path(sys.executable).with_name("xxgk")
+SITE = "http://xxgk.example.gov.cn"
+
+
+def run(*args: str, home: Path | None = None,
+        timeout: int = 120) -> subprocess.CompletedProcess[bytes]:
+    """The installed console script, as an archivist runs it (bytes: payloads are binary)."""
+    command = [str(XXGK), *args] + (["--home", str(home)] if home else [])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XXGK_", "AWS_"))}
+    return subprocess.run(command, capture_output=True, timeout=timeout, env=env, check=False)
+
+
+def run_json(*args: str, home: Path | None = None) -> dict:
+    result = run(*args, "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def tiny_pdf(lines: list[str]) -> bytes:
+    """A valid one-page PDF showing ``lines`` in Helvetica (pdfplumber reads them back)."""
+    text = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(
+        f"({line}) '" for line in lines) + " ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode()),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def docx_bytes(paragraphs: list[str], table: list[list[str]]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    grid = document.add_table(rows=len(table), cols=len(table[0]))
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            grid.cell(r, c).text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def html(title: str, *paragraphs: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title>"
+            f"<script>var tracker = 1;</script></head><body><h1>{title}</h1>{body}"
+            "</body></html>").encode()
+
+
+def exchange(url: str, body: bytes, when: datetime, *, status: int = 200,
+             content_type: str = "text/html; charset=utf-8",
+             extra_headers: list[tuple[str, str]] | None = None) -> Exchange:
+    headers = [("Content-Type", content_type), ("Server", "portal")] + (extra_headers or [])
+    return Exchange(url=url, method="GET", request_headers=[("User-Agent", "xxgk-tests")],
+                    request_body=b"", protocol="HTTP/1.1", status=status,
+                    reason="OK" if status == 200 else "Not Modified",
+                    response_headers=headers, body=body, captured_at=when)
+
+
+@dataclass
+class Built:
+    """What the test archive holds, to compare the commands' answers with."""
+
+    home: Path
+    bodies: dict[str, list[bytes]] = field(default_factory=dict)  # url -> payload per version
+    times: dict[str, list[datetime]] = field(default_factory=dict)
+
+
+REPORT = f"{SITE}/2024/report.html"
+SAME_SECOND = f"{SITE}/list.html"
+GZIPPED = f"{SITE}/gz.html"
+DOCX = f"{SITE}/2024/report.docx"
+PDF = f"{SITE}/2024/report.pdf"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def build_archive(root: Path) -> Built:
+    built = Built(root)
+    archive = Archive(Home(root))
+
+    def keep(url: str, body: bytes, when: datetime, **kwargs: object) -> None:
+        archive.record(exchange(url, body, when, **kwargs))  # type: ignore[arg-type]
+        built.bodies.setdefault(url, []).append(body)
+        built.times.setdefault(url, []).append(when)
+
+    first = html("2024年政府信息公开工作年度报告", "一、总体情况", "主动公开 120 条")
+    second = html("2024年政府信息公开工作年度报告", "一、总体情况", "主动公开 135 条")
+    keep(REPORT, first, datetime(2025, 1, 10, 8, 0, 0, 123456))
+    keep(REPORT, second, datetime(2025, 2, 10, 8, 0, 0))
+    keep(REPORT, second, datetime(2025, 3, 10, 8, 0, 0))  # identical: a revisit
+    # A 304: a server-not-modified revisit; its payload is the last one's.
+    archive.record(exchange(REPORT, b"", datetime(2025, 4, 10, 8, 0, 0), status=304))
+    built.bodies[REPORT].append(second)
+    built.times[REPORT].append(datetime(2025, 4, 10, 8, 0, 0))
+
+    keep(SAME_SECOND, html("列表", "第一版"), datetime(2025, 3, 1, 8, 0, 0, 100000))
+    keep(SAME_SECOND, html("列表", "第二版"), datetime(2025, 3, 1, 8, 0, 0, 700000))
+
+    for when, words in ((datetime(2025, 1, 5), "旧的一行"), (datetime(2025, 2, 5), "新的一行")):
+        keep(GZIPPED, gzip.compress(html("压缩", words), mtime=0), when,
+             extra_headers=[("Content-Encoding", "gzip")])
+
+    table = [["项目", "数量"], ["依申请公开", "7"]]
+    keep(DOCX, docx_bytes(["报告正文", "收到申请 7 件"], table), datetime(2025, 1, 6),
+         content_type=DOCX_TYPE)
+    keep(DOCX, docx_bytes(["报告正文", "收到申请 9 件"], table), datetime(2025, 2, 6),
+         content_type=DOCX_TYPE)
+
+    keep(PDF, tiny_pdf(["Annual report 2024", "Requests received: 7"]), datetime(2025, 1, 7),
+         content_type="application/pdf")
+    keep(PDF, tiny_pdf(["Annual report 2024", "Requests received: 9"]), datetime(2025, 2, 7),
+         content_type="application/pdf")
+    archive.close()
+    return built
