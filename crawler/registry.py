@@ -50,6 +50,8 @@ class Site:
     hosts: tuple[str, ...]
     home: str
     hanweb: HanwebSite | None = None
+    # Generic sites: pages to start from besides the home page (disclosure area, lists).
+    entry_points: tuple[str, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
     # Per-site overrides of Scrapy settings (politeness), e.g. {"DOWNLOAD_DELAY": 3}.
     settings: dict[str, Any] = field(default_factory=dict)
@@ -97,9 +99,12 @@ def parse_site(entry: Any, where: str) -> Site:
     settings = entry.get("settings", {}) or {}
     if not isinstance(settings, dict):
         raise RegistryError(f"{where}: 'settings' must be a mapping of Scrapy settings")
+    entry_points = entry.get("entry_points", []) or []
+    if not isinstance(entry_points, list) or not all(isinstance(u, str) for u in entry_points):
+        raise RegistryError(f"{where}: 'entry_points' must be a list of URLs")
     return Site(key=key, name=str(entry.get("name", key)), cms=cms, hosts=hosts,
                 home=_require(entry, "home", str, where), hanweb=hanweb, schedule=schedule,
-                settings=settings)
+                settings=settings, entry_points=tuple(entry_points))
 
 
 def load_registry(directory: Path = SITES_DIR) -> dict[str, Site]:

@@ -19,7 +19,8 @@ def failure_kind(exception: Exception) -> str:
     if isinstance(exception, TrapRequest):
         return "trap"
     if isinstance(exception, IgnoreRequest):
-        return "robots" if "robots" in str(exception).lower() else "ignored"
+        text = str(exception).lower()
+        return "robots" if "robots" in text else "offsite" if "offsite" in text else "ignored"
     name = type(exception).__name__
     if isinstance(exception, TxTimeoutError) or "Timeout" in name:
         return "timeout"
