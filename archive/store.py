@@ -8,17 +8,22 @@ in between leaves bytes the index does not claim, never a claim without bytes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
 
 from .db import create_schema, make_engine, session_factory
+from .locations import Locations
+from .reader import ArchivedRecord, parse_record
+from .storage import LocalStorage, StorageError, storage_from_env
 from .home import Home
 from .models import Capture, WarcFile
 from .surt import surt
@@ -27,6 +32,7 @@ from .warc import (
     sha256_label,
 )
 
+log = logging.getLogger(__name__)
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 SOFTWARE = "xxgk-archive (warcio)"
@@ -84,6 +90,13 @@ class Archive:
         from .recover import repair_abandoned_files
 
         self.repaired = repair_abandoned_files(self)
+        # Where sealed files go: the local folder, or S3 when XXGK_S3_BUCKET is set. Checked
+        # now (bucket, versioning, Object Lock), not at the first upload an hour later.
+        self.storage = storage_from_env(self.home.archive_dir)
+        self.storage_check = self.storage.check()
+        self.locations = Locations(self.home)
+        self.locations._storage = self.storage
+        self._upload_pending()
         self.max_warc_size = max_warc_size
         self.prefix = prefix
         self.crawl_run_id = crawl_run_id
@@ -111,13 +124,42 @@ class Archive:
                 self._file_id = row.id
         return self._writer, self._file_id  # type: ignore[return-value]
 
+    def _upload_pending(self) -> None:
+        """Sealed files still on local disk while the storage is elsewhere (repaired after a
+        crash, or an upload that failed): stored now."""
+        if isinstance(self.storage, LocalStorage):
+            return
+        with self.sessions() as session:
+            pending = list(session.scalars(select(WarcFile).where(
+                WarcFile.sealed.is_(True), ~WarcFile.location.startswith("s3://"))))
+        for row in pending:
+            path = Path(row.location)
+            if not path.exists():
+                continue
+            try:
+                location = self.storage.put_sealed(path, row.name, row.sha256)
+            except StorageError as exc:
+                log.error("could not store %s (%s); it stays at %s", row.name, exc, path)
+                continue
+            with self.sessions.begin() as session:
+                session.get(WarcFile, row.id).location = location
+
     def _seal(self) -> None:
         if self._writer is None:
             return
         size, sha = self._writer.seal()
+        location = str(self._writer.final_path)
+        try:
+            location = self.storage.put_sealed(self._writer.final_path, self._writer.name, sha)
+        except StorageError as exc:
+            # The sealed file stays on local disk and in the index there: a later
+            # `xxgk archive` run can upload it; nothing is lost.
+            log.error("could not store %s (%s); it stays at %s", self._writer.name, exc,
+                      location)
         with self.sessions.begin() as session:
             row = session.get(WarcFile, self._file_id)
             row.size, row.sha256, row.sealed, row.sealed_at = size, sha, True, utcnow()
+            row.location = location
         self._writer = None
         self._file_id = None
 
@@ -127,6 +169,13 @@ class Archive:
             self.engine.dispose()
 
     # --- reading the index -------------------------------------------------------------------
+
+    def read(self, capture: Capture) -> ArchivedRecord:
+        """A capture's record, wherever its file is (local, still open, or S3)."""
+        with self.sessions() as session:
+            warc_file = session.get(WarcFile, capture.warc_file_id)
+        return parse_record(self.locations.read_range(warc_file, capture.offset,
+                                                      capture.length))
 
     def last_capture(self, url: str) -> Capture | None:
         """The newest successful capture of a URL with validators (ETag, Last-Modified), for

@@ -20,7 +20,6 @@ from scrapy.responsetypes import responsetypes
 from sqlalchemy import select
 
 from archive.models import Capture
-from archive.reader import read_capture
 from archive.store import Archive
 from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
 
@@ -108,7 +107,7 @@ class IncrementalMiddleware:
     def _response(self, request: Request, capture: Capture, session,  # type: ignore[no-untyped-def]
                   status: int | None = None) -> Response | None:
         try:
-            record = read_capture(capture, capture.warc_file)
+            record = self.archive.read(capture)
         except Exception as exc:  # noqa: BLE001 - damage is reported, the crawl goes on
             self.crawler.spider.logger.error("archived copy of %s unreadable: %s",
                                              capture.url, exc)
