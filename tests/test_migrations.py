@@ -1,0 +1,63 @@
+"""The schema comes from Alembic migrations, and they match the models exactly, on SQLite
+and on a real PostgreSQL (the scale-out database)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+import crawler.models  # noqa: F401 - the ledger's tables are part of the schema
+from archive.db import alembic_config, create_schema, make_engine
+from archive.models import Base
+
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+        return
+    name = f"xxgk_migrations_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_build_exactly_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    create_schema(engine)
+    create_schema(engine)  # idempotent: every process runs it when it opens the database
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        version = connection.execute(text("select version_num from alembic_version")).scalar()
+    assert diff == []
+    assert version == "0001"
+    assert {"captures", "warc_files", "crawl_runs", "crawl_failures", "crawl_documents",
+            "crawl_document_events"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_downgrade_to_nothing_and_up_again(database_url: str) -> None:
+    engine = make_engine(database_url)
+    create_schema(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    create_schema(engine)
+    assert "captures" in inspect(engine).get_table_names()
+    engine.dispose()
