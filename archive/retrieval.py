@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .db import make_engine, session_factory
@@ -135,13 +135,36 @@ class Retrieval:
             return versions
 
     def version_at(self, url: str, at: datetime | None = None) -> Version:
-        """The newest version captured at or before ``at`` (naive UTC; None: the latest)."""
-        versions = self.history(url)
-        chosen = [v for v in versions if at is None or v.captured_at <= at]
-        if not chosen:
-            raise NoVersion(f"{url} was first captured at {iso(versions[0].captured_at)}, "
-                            "after the time asked for")
-        return chosen[-1]
+        """The newest version captured at or before ``at`` (naive UTC; None: the latest).
+
+        Two indexed lookups (the version, and the one before it for the changed flag),
+        not the whole history: a URL may have thousands of versions."""
+        newest = (Capture.captured_at.desc(), Capture.id.desc())
+        with self.sessions() as session:
+            for key in (Capture.url == url, Capture.surt == surt(url)):
+                query = (select(Capture, WarcFile)
+                         .join(WarcFile, Capture.warc_file_id == WarcFile.id)
+                         .where(key, Capture.record_type.in_(VERSION_TYPES)))
+                bounded = query if at is None else query.where(Capture.captured_at <= at)
+                row = session.execute(bounded.order_by(*newest).limit(1)).first()
+                if row is not None:
+                    break
+                first = session.execute(query.order_by(Capture.captured_at).limit(1)).first()
+                if first is not None:
+                    raise NoVersion(f"{url} was first captured at "
+                                    f"{iso(first[0].captured_at)}, after the time asked for")
+            else:
+                raise UnknownUrl(f"no capture of {url} in the archive")
+            capture, warc_file = row
+            before = session.execute(
+                query.where(or_(Capture.captured_at < capture.captured_at,
+                                and_(Capture.captured_at == capture.captured_at,
+                                     Capture.id < capture.id)))
+                .with_only_columns(Capture.payload_digest, Capture.status)
+                .order_by(*newest).limit(1)).first()
+            unknown = capture.status == 304 and capture.payload_digest is None
+            changed = before is None or (not unknown and capture.payload_digest != before[0])
+            return version_of(capture, warc_file, changed)
 
     def same_second(self, version: Version) -> list[Version]:
         """Other versions of the URL in the same second: a 14-digit timestamp cannot tell

@@ -216,19 +216,40 @@ class Archive:
                     return found
         return session.scalars(query.order_by(newest).limit(1)).first()
 
-    def _original(self, session, digest: str) -> Capture | None:  # type: ignore[no-untyped-def]
-        return session.scalars(select(Capture).where(Capture.payload_digest == digest,
-                                                     Capture.record_type == "response")
-                               .order_by(Capture.id).limit(1)).first()
-
     # --- writing -----------------------------------------------------------------------------
 
     def record(self, exchange: Exchange) -> Stored:
-        with self._lock:
-            return self._record(exchange)
+        """Archive one exchange: on disk (fsync) and in the index before it returns."""
+        return self.record_batch([exchange])[0]
 
-    def _record(self, ex: Exchange) -> Stored:
-        writer, file_id = self._current()
+    def record_batch(self, exchanges: list[Exchange]) -> list[Stored]:
+        """Archive several exchanges with one fsync and one index transaction (imports,
+        bulk loads): the same guarantee as ``record``, at a fraction of the cost per record.
+        Identical payloads within the batch are deduplicated too."""
+        with self._lock:
+            writer, file_id = self._current()
+            with self.sessions.begin() as session:
+                # One query for the payloads already archived, one flush for all the rows.
+                digests = {sha256_label(ex.body)[0] for ex in exchanges
+                           if ex.body and ex.status != 304}
+                known: dict[str, Capture] = {}
+                for capture in session.scalars(
+                        select(Capture).where(Capture.payload_digest.in_(digests),
+                                              Capture.record_type == "response")
+                        .order_by(Capture.id.desc())) if digests else ():
+                    known[capture.payload_digest] = capture  # the oldest one wins
+                made = [self._record(session, writer, file_id, ex, known) for ex in exchanges]
+                writer.sync()  # the bytes are on disk before the index claims them
+                session.get(WarcFile, file_id).size = writer.size
+                session.flush()
+                return [Stored(capture.id, capture.record_type, capture.payload_digest,
+                               new_payload, (original or capture).id)
+                        for capture, new_payload, original in made]
+
+    def _record(self, session, writer: WarcFileWriter, file_id: int,  # type: ignore[no-untyped-def]
+                ex: Exchange, known: dict[str, Capture]
+                ) -> tuple[Capture, bool, Capture | None]:
+        """Write one exchange's records and add its index rows (not flushed yet)."""
         http = StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), ex.response_headers,
                                 protocol=ex.protocol)
         hex_digest, label = sha256_label(ex.body)
@@ -237,52 +258,50 @@ class Archive:
         extra = {RUN_FIELD: str(run_id)} if run_id else {}
         if ex.fingerprint:
             extra[FINGERPRINT_FIELD] = ex.fingerprint
-        with self.sessions.begin() as session:
-            original = None
-            previous = None
-            if ex.status == 304:
-                previous = self._validated(session, ex)
-            elif ex.body:
-                original = self._original(session, hex_digest)
-            if previous is not None:
-                record = writer.revisit(ex.url, ex.captured_at, http,
-                                        label_of_hex(previous.payload_digest or EMPTY_SHA256),
-                                        previous.url, previous.captured_at, SERVER_NOT_MODIFIED,
-                                        extra)
-                kind, refers, digest = "revisit", previous, previous.payload_digest
-                original = self.payload_capture(session, previous)
-            elif original is not None:
-                record = writer.revisit(ex.url, ex.captured_at, http, label, original.url,
-                                        original.captured_at, None, extra)
-                kind, refers, digest = "revisit", original, hex_digest
-            else:
-                record = writer.response(ex.url, ex.captured_at, http, ex.body, extra)
-                kind, refers, digest = "response", None, hex_digest if ex.body else None
-            written = writer.write(record)
-            request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
-                                            ex.request_headers, is_http_request=True)
-            request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
-                                                  ex.request_body, written.record_id, extra))
-            capture = Capture(
-                url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type=kind,
-                status=ex.status, mime=mime, payload_digest=digest,
-                payload_length=len(ex.body) if kind == "response" else (
-                    refers.payload_length if refers else None),
-                warc_record_id=written.record_id, warc_file_id=file_id, offset=written.offset,
-                length=written.length, refers_to_id=refers.id if refers else None,
-                etag=_header(ex.response_headers, "ETag"),
-                last_modified=_header(ex.response_headers, "Last-Modified"),
-                crawl_run_id=run_id, fingerprint=ex.fingerprint)
-            session.add(capture)
-            session.add(Capture(
-                url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type="request",
-                warc_record_id=request.record_id, warc_file_id=file_id, offset=request.offset,
-                length=request.length, crawl_run_id=run_id, fingerprint=ex.fingerprint))
-            row = session.get(WarcFile, file_id)
-            row.size = writer.size
-            session.flush()
-            return Stored(capture.id, kind, digest, kind == "response" and bool(ex.body),
-                          original.id if original is not None else capture.id)
+        original = None
+        previous = None
+        if ex.status == 304:
+            previous = self._validated(session, ex)
+        elif ex.body:
+            original = known.get(hex_digest)
+        if previous is not None:
+            record = writer.revisit(ex.url, ex.captured_at, http,
+                                    label_of_hex(previous.payload_digest or EMPTY_SHA256),
+                                    previous.url, previous.captured_at, SERVER_NOT_MODIFIED,
+                                    extra)
+            kind, refers, digest = "revisit", previous, previous.payload_digest
+            original = self.payload_capture(session, previous)
+        elif original is not None:
+            record = writer.revisit(ex.url, ex.captured_at, http, label, original.url,
+                                    original.captured_at, None, extra)
+            kind, refers, digest = "revisit", original, hex_digest
+        else:
+            record = writer.response(ex.url, ex.captured_at, http, ex.body, extra)
+            kind, refers, digest = "response", None, hex_digest if ex.body else None
+        written = writer.write(record, sync=False)
+        request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
+                                        ex.request_headers, is_http_request=True)
+        request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
+                                              ex.request_body, written.record_id, extra),
+                               sync=False)
+        capture = Capture(
+            url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type=kind,
+            status=ex.status, mime=mime, payload_digest=digest,
+            payload_length=len(ex.body) if kind == "response" else (
+                refers.payload_length if refers else None),
+            warc_record_id=written.record_id, warc_file_id=file_id, offset=written.offset,
+            length=written.length, refers_to=refers,
+            etag=_header(ex.response_headers, "ETag"),
+            last_modified=_header(ex.response_headers, "Last-Modified"),
+            crawl_run_id=run_id, fingerprint=ex.fingerprint)
+        session.add(capture)
+        session.add(Capture(
+            url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type="request",
+            warc_record_id=request.record_id, warc_file_id=file_id, offset=request.offset,
+            length=request.length, crawl_run_id=run_id, fingerprint=ex.fingerprint))
+        if kind == "response" and ex.body:
+            known.setdefault(hex_digest, capture)  # later ones in the batch dedup against it
+        return capture, kind == "response" and bool(ex.body), original
 
     def record_resource(self, url: str, body: bytes, content_type: str, *,
                         record_type: str = "resource", captured_at: datetime | None = None,

@@ -63,13 +63,18 @@ class WarcFileWriter:
     def size(self) -> int:
         return self._fh.tell()
 
-    def write(self, record) -> Written:  # type: ignore[no-untyped-def]
+    def write(self, record, sync: bool = True) -> Written:  # type: ignore[no-untyped-def]
         offset = self._fh.tell()
         self._writer.write_record(record)
-        self._fh.flush()
-        os.fsync(self._fh.fileno())  # the index may only claim what is on disk
+        if sync:
+            self.sync()
         return Written(record.rec_headers.get_header("WARC-Record-ID"), offset,
                        self._fh.tell() - offset)
+
+    def sync(self) -> None:
+        """Flush and fsync: the index may only claim what is on disk."""
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
 
     def response(self, url: str, when: datetime, http: StatusAndHeaders, body: bytes,
                  extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
