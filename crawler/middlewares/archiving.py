@@ -7,6 +7,7 @@ the record is the request as sent (after cookies, user agent and compression hea
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from http import HTTPStatus
 
@@ -44,7 +45,7 @@ class ArchiveMiddleware:
             raise ValueError("the spider has no archive: pass archive=Archive(...) to crawl()")
         return cls(crawler, archive)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("xxgk_from_archive"):
             return response  # answered from the archive: already there
         if request.meta.get("playwright"):
@@ -63,7 +64,9 @@ class ArchiveMiddleware:
             crawl_run_id=getattr(self.crawler.spider, "crawl_run_id", None),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(request).hex())
         try:
-            stored = self.archive.record(exchange)
+            # In a worker thread: the fsync and the index commit take milliseconds, and the
+            # reactor must meanwhile keep every other host's requests on time.
+            stored = await asyncio.to_thread(self.archive.record, exchange)
         except Exception as exc:
             # The response is not lost silently: the run's failures say what and why.
             spider = self.crawler.spider
