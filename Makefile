@@ -10,13 +10,14 @@ PYTEST_ARGS ?=
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui antiword tesseract-ocr \
 	tesseract-ocr-chi-sim poppler-utils postgresql redis-server
 
-.PHONY: help setup system-packages services demo serve test clean
+.PHONY: help setup system-packages services pywb demo serve test clean
 
 help:
 	@echo "make demo    crawl-archive-parse demo against the offline portal simulator"
 	@echo "make test    the test suite (starts PostgreSQL and Redis if needed)"
 	@echo "make serve   run the portal simulator in the foreground on port $(DEMO_PORT)"
 	@echo "make setup   system packages + .venv only"
+	@echo "make pywb    pywb in its own venv (the replay peer of tests/test_pywb_interop.py)"
 
 setup: system-packages $(STAMPS)/venv
 
@@ -32,6 +33,10 @@ $(STAMPS)/venv: pyproject.toml
 
 services: setup
 	@deploy/services.sh start
+
+# pywb pins old dependencies: its own venv (~/.cache/xxgk-pywb-venv); the test calls this too.
+pywb:
+	@deploy/pywb-venv.sh >/dev/null
 
 DEMO_HOME ?= xxgk-data
 

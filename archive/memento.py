@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote, unquote, urljoin
 
@@ -36,7 +36,8 @@ from .timespec import BadTime, iso, parse_time, timestamp14, timestamp20
 
 SANDBOX = ("sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' "
            "'unsafe-inline'; font-src 'self' data:; media-src 'self'")
-# Browsers refuse to show a PDF in a sandboxed document; a PDF runs no script on our origin.
+# Browsers refuse to show a PDF in a sandboxed document; their PDF viewers run no page
+# script on our origin.
 UNSANDBOXED_TYPES = ("application/pdf",)
 _TIMESTAMP = re.compile(r"(\d{4,20})(id_)?")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -126,7 +127,7 @@ def accept_datetime(text: str | None) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         raise BadRequest(f"bad Accept-Datetime {text!r}: expected an RFC 1123 date such as "
                          "'Thu, 10 Apr 2025 08:00:00 GMT'")
-    moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0) + timedelta(microseconds=999_999)
 
 
@@ -155,7 +156,7 @@ def memento_timestamp(version: Version, versions: list[Version]) -> str:
 
 
 def http_date(moment: datetime) -> str:
-    return format_datetime(moment.replace(tzinfo=timezone.utc), usegmt=True)
+    return format_datetime(moment.replace(tzinfo=UTC), usegmt=True)
 
 
 def uri(url: str) -> str:
@@ -292,8 +293,8 @@ def memento_reply(retrieval: Retrieval, uris: Uris, version: Version,
     location = _archived(payload.http_headers, "Location")
     if 300 <= status < 400 and location:
         target = urljoin(version.url, location.strip())
-        headers.append(("Location", f"{uris.base}/web/{timestamp14(version.captured_at)}"
-                                    f"{'id_' if raw else ''}/{uri(target)}"))
+        stamp = timestamp14(version.captured_at) + ("id_" if raw else "")
+        headers.append(("Location", f"{uris.base}/web/{stamp}/{uri(target)}"))
     headers += [("Memento-Datetime", http_date(version.captured_at)),
                 ("Link", ", ".join(_common_links(uris)
                                    + _neighbour_links(uris, version, versions))),

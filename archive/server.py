@@ -60,13 +60,13 @@ class MementoHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(reply.body)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self._reply(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._reply(send_body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         if not self.server.quiet:
             super().log_message(format, *args)
 

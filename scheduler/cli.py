@@ -15,6 +15,7 @@ from rich.console import Console
 
 from archive.cli import app as archive_app
 from archive.home import HomeOption, resolve_home
+from archive.server import serve
 from crawler.cli import crawl
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ def info(
 
 app.command()(crawl)
 app.add_typer(archive_app, name="archive")
+app.command()(serve)
 
 
 def main() -> None:

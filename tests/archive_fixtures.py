@@ -10,8 +10,10 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from http import HTTPStatus
 from pathlib import Path
 
 from archive.home import Home
@@ -90,7 +92,7 @@ def exchange(url: str, body: bytes, when: datetime, *, status: int = 200,
     headers = [("Content-Type", content_type), ("Server", "portal")] + (extra_headers or [])
     return Exchange(url=url, method="GET", request_headers=[("User-Agent", "xxgk-tests")],
                     request_body=b"", protocol="HTTP/1.1", status=status,
-                    reason="OK" if status == 200 else "Not Modified",
+                    reason=HTTPStatus(status).phrase,
                     response_headers=headers, body=body, captured_at=when)
 
 
@@ -101,6 +103,16 @@ class Built:
     home: Path
     bodies: dict[str, list[bytes]] = field(default_factory=dict)  # url -> payload per version
     times: dict[str, list[datetime]] = field(default_factory=dict)
+
+
+def keeper(archive: Archive, built: Built) -> Callable[..., None]:
+    """Record one exchange and note its payload and time in ``built``."""
+    def keep(url: str, body: bytes, when: datetime, **kwargs: object) -> None:
+        archive.record(exchange(url, body, when, **kwargs))  # type: ignore[arg-type]
+        built.bodies.setdefault(url, []).append(body)
+        built.times.setdefault(url, []).append(when)
+
+    return keep
 
 
 REPORT = f"{SITE}/2024/report.html"
@@ -114,11 +126,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 def build_archive(root: Path) -> Built:
     built = Built(root)
     archive = Archive(Home(root))
-
-    def keep(url: str, body: bytes, when: datetime, **kwargs: object) -> None:
-        archive.record(exchange(url, body, when, **kwargs))  # type: ignore[arg-type]
-        built.bodies.setdefault(url, []).append(body)
-        built.times.setdefault(url, []).append(when)
+    keep = keeper(archive, built)
 
     first = html("2024年政府信息公开工作年度报告", "一、总体情况", "主动公开 120 条")
     second = html("2024年政府信息公开工作年度报告", "一、总体情况", "主动公开 135 条")
@@ -147,5 +155,72 @@ def build_archive(root: Path) -> Built:
          content_type="application/pdf")
     keep(PDF, tiny_pdf(["Annual report 2024", "Requests received: 9"]), datetime(2025, 2, 7),
          content_type="application/pdf")
+    archive.close()
+    return built
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG (binary payload with NUL bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+COPY = f"{SITE}/mirror/report.pdf"  # the same bytes as PDF's first version: a revisit
+NOT_FOUND = f"{SITE}/gone.html"
+QUERY = f"{SITE}/list?page=2&type=report"
+CHINESE_PATH = f"{SITE}/2024/%E5%B9%B4%E6%8A%A5.html"
+
+
+def build_wide_archive(root: Path) -> Built:
+    """``build_archive`` plus 18 more URLs with varied payloads (GBK HTML, JSON, CSS, JS,
+    PNG, plain text, a large binary, gzip and deflate Content-Encoding, a cross-URL revisit,
+    a 404 page, a query string, a percent-encoded Chinese path), in a second WARC file."""
+    import random
+    import zlib
+
+    built = build_archive(root)
+    archive = Archive(Home(root))
+    keep = keeper(archive, built)
+
+    day = datetime(2025, 5, 1, 9, 30, 0)
+    noise = random.Random(7).randbytes(300_000)
+    pages: list[tuple[str, bytes, dict[str, object]]] = [
+        (f"{SITE}/gbk.html", "<html><head><title>年度报告</title></head><body>依申请公开"
+                             "</body></html>".encode("gb18030"),
+         {"content_type": "text/html; charset=GBK"}),
+        (f"{SITE}/api/stats.json", json.dumps({"year": 2024, "count": 135}).encode(),
+         {"content_type": "application/json"}),
+        (f"{SITE}/css/site.css", b"body { color: #333 }\n", {"content_type": "text/css"}),
+        (f"{SITE}/js/app.js", b"document.title = 'x';\n",
+         {"content_type": "application/javascript"}),
+        (f"{SITE}/img/logo.png", tiny_png(), {"content_type": "image/png"}),
+        (f"{SITE}/robots.txt", b"User-agent: *\nDisallow:\n", {"content_type": "text/plain"}),
+        (f"{SITE}/files/big.bin", noise, {"content_type": "application/octet-stream"}),
+        (f"{SITE}/gz2.html", gzip.compress(html("压缩二", "第三个压缩页面"), mtime=0),
+         {"extra_headers": [("Content-Encoding", "gzip")]}),
+        (f"{SITE}/deflate.html", zlib.compress(html("deflate", "压缩方式 deflate")),
+         {"extra_headers": [("Content-Encoding", "deflate")]}),
+        (COPY, built.bodies[PDF][0], {"content_type": "application/pdf"}),
+        (NOT_FOUND, html("404", "页面不存在"), {"status": 404}),
+        (QUERY, html("列表第二页", "第 2 页"), {}),
+        (CHINESE_PATH, html("年报", "中文路径"), {}),
+        (f"{SITE}/2023/report.html", html("2023年报告", "主动公开 98 条"), {}),
+        (f"{SITE}/2022/report.html", html("2022年报告", "主动公开 77 条"), {}),
+        (f"{SITE}/index.html", html("首页", "政府信息公开"), {}),
+        (f"{SITE}/xxgk/guide.html", html("指南", "信息公开指南"), {}),
+        (f"{SITE}/xxgk/rules.html", html("制度", "信息公开制度"), {}),
+    ]
+    for number, (url, body, options) in enumerate(pages):
+        keep(url, body, day.replace(minute=number), **options)
+    # Two versions of one more URL, a day apart.
+    keep(f"{SITE}/2023/report.html", html("2023年报告", "主动公开 99 条"),
+         day.replace(day=2))
     archive.close()
     return built
