@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from warcio.statusandheaders import StatusAndHeaders
 
 from .db import create_schema, make_engine, session_factory
@@ -54,6 +54,15 @@ class Exchange:
     captured_at: datetime  # UTC
     crawl_run_id: int | None = None
     fingerprint: str | None = None  # the client's request key, for resuming
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a conditional request needs from the last capture of its URL."""
+
+    id: int
+    etag: str | None
+    last_modified: str | None
 
 
 @dataclass(frozen=True)
@@ -177,17 +186,20 @@ class Archive:
         return parse_record(self.locations.read_range(warc_file, capture.offset,
                                                       capture.length))
 
-    def last_capture(self, url: str) -> Capture | None:
+    _VALIDATED = (select(Capture.id, Capture.etag, Capture.last_modified)
+                  .where(Capture.url == bindparam("url"),
+                         Capture.record_type.in_(("response", "revisit")),
+                         Capture.status.in_((200, 203, 206, 304)),
+                         Capture.etag.is_not(None) | Capture.last_modified.is_not(None))
+                  .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1))
+
+    def last_capture(self, url: str) -> Validators | None:
         """The newest successful capture of a URL with validators (ETag, Last-Modified), for
-        conditional requests: a challenge, a cookie stub or a 503 says nothing about it."""
-        with self.sessions() as session:
-            return session.scalars(
-                select(Capture).where(Capture.url == url,
-                                      Capture.record_type.in_(("response", "revisit")),
-                                      Capture.status.in_((200, 203, 206, 304)),
-                                      (Capture.etag.is_not(None)
-                                       | Capture.last_modified.is_not(None)))
-                .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1)).first()
+        conditional requests: a challenge, a cookie stub or a 503 says nothing about it.
+        Asked for every request: one prepared Core statement, no ORM objects."""
+        with self.engine.connect() as connection:
+            row = connection.execute(self._VALIDATED, {"url": url}).first()
+        return Validators(*row) if row is not None else None
 
     @staticmethod
     def payload_capture(session, capture: Capture) -> Capture:  # type: ignore[no-untyped-def]
@@ -240,7 +252,8 @@ class Archive:
                     known[capture.payload_digest] = capture  # the oldest one wins
                 made = [self._record(session, writer, file_id, ex, known) for ex in exchanges]
                 writer.sync()  # the bytes are on disk before the index claims them
-                session.get(WarcFile, file_id).size = writer.size
+                session.execute(update(WarcFile).where(WarcFile.id == file_id)
+                                .values(size=writer.size))
                 session.flush()
                 return [Stored(capture.id, capture.record_type, capture.payload_digest,
                                new_payload, (original or capture).id)

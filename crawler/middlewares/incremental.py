@@ -75,7 +75,7 @@ class IncrementalMiddleware:
 
     def _add_validators(self, request: Request) -> None:
         last = self.archive.last_capture(request.url)
-        if last is None or last.status not in (200, 304) or not (last.etag or last.last_modified):
+        if last is None:
             return
         if last.etag:
             request.headers[b"If-None-Match"] = last.etag.encode("latin-1")
