@@ -113,9 +113,9 @@ class Retrieval:
         base = (select(Capture, WarcFile).join(WarcFile, Capture.warc_file_id == WarcFile.id)
                 .where(Capture.record_type.in_(VERSION_TYPES))
                 .order_by(Capture.captured_at, Capture.id))
-        rows = list(session.execute(base.where(Capture.url == url)).tuples())
+        rows = [tuple(r) for r in session.execute(base.where(Capture.url == url))]
         if not rows:
-            rows = list(session.execute(base.where(Capture.surt == surt(url))).tuples())
+            rows = [tuple(r) for r in session.execute(base.where(Capture.surt == surt(url)))]
         if not rows:
             raise UnknownUrl(f"no capture of {url} in the archive")
         return rows

@@ -61,3 +61,42 @@ def test_downgrade_to_nothing_and_up_again(database_url: str) -> None:
     create_schema(engine)
     assert "captures" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> None:
+    """Scale-out configuration: the index on PostgreSQL (XXGK_DATABASE_URL), the same
+    dedup, revisits and retrieval as on SQLite."""
+    from datetime import datetime
+
+    from archive.home import Home
+    from archive.retrieval import Retrieval
+    from archive.store import Archive, Exchange
+
+    name = f"xxgk_archive_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        monkeypatch.setenv("XXGK_DATABASE_URL",
+                           f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+        home = Home(tmp_path)
+        archive = Archive(home)
+        bodies = [b"<html>v1</html>", b"<html>v2</html>", b"<html>v1</html>"]
+        for n, body in enumerate(bodies):
+            archive.record(Exchange(
+                url="http://www.example.gov.cn/a.html", method="GET", request_headers=[],
+                request_body=b"", protocol="HTTP/1.1", status=200, reason="OK",
+                response_headers=[("Content-Type", "text/html")], body=body,
+                captured_at=datetime(2025, 1, 1, 0, 0, 0, n)))  # three in one second
+        archive.close()
+        with Retrieval(home) as retrieval:
+            versions = retrieval.history("http://www.example.gov.cn/a.html")
+            assert [v.record_type for v in versions] == ["response", "response", "revisit"]
+            assert [v.changed for v in versions] == [True, True, True]
+            assert retrieval.payload_of(retrieval.version_at(
+                "http://www.example.gov.cn/a.html", datetime(2025, 1, 1, 0, 0, 0, 1))
+            ).body == b"<html>v2</html>"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
