@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from warcio.statusandheaders import StatusAndHeaders
 
 from .db import create_schema, make_engine, session_factory
@@ -54,6 +54,18 @@ class Exchange:
     captured_at: datetime  # UTC
     crawl_run_id: int | None = None
     fingerprint: str | None = None  # the client's request key, for resuming
+
+
+@dataclass(frozen=True)
+class _Payload:
+    """A response whose payload a revisit can point at: indexed (id) or earlier in the
+    same batch (row)."""
+
+    id: int | None
+    row: int | None
+    url: str
+    captured_at: datetime
+    payload_length: int | None
 
 
 @dataclass(frozen=True)
@@ -237,32 +249,59 @@ class Archive:
     def record_batch(self, exchanges: list[Exchange]) -> list[Stored]:
         """Archive several exchanges with one fsync and one index transaction (imports,
         bulk loads): the same guarantee as ``record``, at a fraction of the cost per record.
-        Identical payloads within the batch are deduplicated too."""
+        Identical payloads within the batch are deduplicated too. Index rows go in as one
+        Core executemany: ORM objects cost more than the rest of the work."""
         with self._lock:
             writer, file_id = self._current()
             with self.sessions.begin() as session:
-                # One query for the payloads already archived, one flush for all the rows.
                 digests = {sha256_label(ex.body)[0] for ex in exchanges
                            if ex.body and ex.status != 304}
-                known: dict[str, Capture] = {}
-                for capture in session.scalars(
-                        select(Capture).where(Capture.payload_digest.in_(digests),
-                                              Capture.record_type == "response")
-                        .order_by(Capture.id.desc())) if digests else ():
-                    known[capture.payload_digest] = capture  # the oldest one wins
-                made = [self._record(session, writer, file_id, ex, known) for ex in exchanges]
+                known: dict[str, _Payload] = {}
+                if digests:
+                    for row in session.execute(
+                            select(Capture.id, Capture.payload_digest, Capture.url,
+                                   Capture.captured_at, Capture.payload_length)
+                            .where(Capture.payload_digest.in_(digests),
+                                   Capture.record_type == "response")
+                            .order_by(Capture.id.desc())):
+                        known[row.payload_digest] = _Payload(row.id, None, row.url,
+                                                             row.captured_at,
+                                                             row.payload_length)
+                rows: list[dict] = []
+                made = [self._record(session, writer, file_id, ex, known, rows)
+                        for ex in exchanges]
                 writer.sync()  # the bytes are on disk before the index claims them
+                # executemany, then the ids by record id (unique): RETURNING with row order
+                # falls back to one statement per row on SQLite.
+                connection = session.connection()
+                connection.execute(insert(Capture.__table__),
+                                   [{k: v for k, v in row.items() if k != "_refers_row"}
+                                    for row in rows])
+                by_record = dict(connection.execute(
+                    select(Capture.warc_record_id, Capture.id).where(
+                        Capture.warc_record_id.in_([row["warc_record_id"] for row in rows]))
+                ).all())
+                ids = [by_record[row["warc_record_id"]] for row in rows]
+                fixes = [{"capture": ids[i], "refers": ids[row["_refers_row"]]}
+                         for i, row in enumerate(rows) if row.get("_refers_row") is not None]
+                if fixes:
+                    connection.execute(
+                        update(Capture.__table__)
+                        .where(Capture.__table__.c.id == bindparam("capture"))
+                        .values(refers_to_id=bindparam("refers")), fixes)
                 session.execute(update(WarcFile).where(WarcFile.id == file_id)
                                 .values(size=writer.size))
-                session.flush()
-                return [Stored(capture.id, capture.record_type, capture.payload_digest,
-                               new_payload, (original or capture).id)
-                        for capture, new_payload, original in made]
+                out = []
+                for index, kind, digest, new_payload, original in made:
+                    payload_id = ids[index] if original is None else (
+                        original.id if original.id is not None else ids[original.row])
+                    out.append(Stored(ids[index], kind, digest, new_payload, payload_id))
+                return out
 
     def _record(self, session, writer: WarcFileWriter, file_id: int,  # type: ignore[no-untyped-def]
-                ex: Exchange, known: dict[str, Capture]
-                ) -> tuple[Capture, bool, Capture | None]:
-        """Write one exchange's records and add its index rows (not flushed yet)."""
+                ex: Exchange, known: dict[str, _Payload], rows: list[dict]
+                ) -> tuple[int, str, str | None, bool, _Payload | None]:
+        """Write one exchange's records and queue its index rows (inserted by the caller)."""
         http = StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), ex.response_headers,
                                 protocol=ex.protocol)
         hex_digest, label = sha256_label(ex.body)
@@ -271,50 +310,60 @@ class Archive:
         extra = {RUN_FIELD: str(run_id)} if run_id else {}
         if ex.fingerprint:
             extra[FINGERPRINT_FIELD] = ex.fingerprint
-        original = None
-        previous = None
-        if ex.status == 304:
-            previous = self._validated(session, ex)
-        elif ex.body:
-            original = known.get(hex_digest)
+        refers: _Payload | None = None
+        original: _Payload | None = None
+        previous = self._validated(session, ex) if ex.status == 304 else None
         if previous is not None:
             record = writer.revisit(ex.url, ex.captured_at, http,
                                     label_of_hex(previous.payload_digest or EMPTY_SHA256),
                                     previous.url, previous.captured_at, SERVER_NOT_MODIFIED,
                                     extra)
-            kind, refers, digest = "revisit", previous, previous.payload_digest
-            original = self.payload_capture(session, previous)
-        elif original is not None:
+            kind, digest = "revisit", previous.payload_digest
+            refers = _Payload(previous.id, None, previous.url, previous.captured_at,
+                              previous.payload_length)
+            source = self.payload_capture(session, previous)
+            original = _Payload(source.id, None, source.url, source.captured_at,
+                                source.payload_length)
+        elif ex.body and ex.status != 304 and hex_digest in known:
+            original = refers = known[hex_digest]
             record = writer.revisit(ex.url, ex.captured_at, http, label, original.url,
                                     original.captured_at, None, extra)
-            kind, refers, digest = "revisit", original, hex_digest
+            kind, digest = "revisit", hex_digest
         else:
             record = writer.response(ex.url, ex.captured_at, http, ex.body, extra)
-            kind, refers, digest = "response", None, hex_digest if ex.body else None
+            kind, digest = "response", hex_digest if ex.body else None
         written = writer.write(record, sync=False)
         request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
                                         ex.request_headers, is_http_request=True)
         request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
                                               ex.request_body, written.record_id, extra),
                                sync=False)
-        capture = Capture(
-            url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type=kind,
-            status=ex.status, mime=mime, payload_digest=digest,
-            payload_length=len(ex.body) if kind == "response" else (
+        key = surt(ex.url)
+        index = len(rows)
+        rows.append({
+            "url": ex.url, "surt": key, "captured_at": ex.captured_at, "record_type": kind,
+            "status": ex.status, "mime": mime, "payload_digest": digest,
+            "payload_length": len(ex.body) if kind == "response" else (
                 refers.payload_length if refers else None),
-            warc_record_id=written.record_id, warc_file_id=file_id, offset=written.offset,
-            length=written.length, refers_to=refers,
-            etag=_header(ex.response_headers, "ETag"),
-            last_modified=_header(ex.response_headers, "Last-Modified"),
-            crawl_run_id=run_id, fingerprint=ex.fingerprint)
-        session.add(capture)
-        session.add(Capture(
-            url=ex.url, surt=surt(ex.url), captured_at=ex.captured_at, record_type="request",
-            warc_record_id=request.record_id, warc_file_id=file_id, offset=request.offset,
-            length=request.length, crawl_run_id=run_id, fingerprint=ex.fingerprint))
+            "warc_record_id": written.record_id, "warc_file_id": file_id,
+            "offset": written.offset, "length": written.length,
+            "refers_to_id": refers.id if refers is not None else None,
+            "_refers_row": refers.row if refers is not None and refers.id is None else None,
+            "etag": _header(ex.response_headers, "ETag"),
+            "last_modified": _header(ex.response_headers, "Last-Modified"),
+            "crawl_run_id": run_id, "fingerprint": ex.fingerprint})
+        rows.append({
+            "url": ex.url, "surt": key, "captured_at": ex.captured_at, "record_type": "request",
+            "status": None, "mime": None, "payload_digest": None, "payload_length": None,
+            "warc_record_id": request.record_id, "warc_file_id": file_id,
+            "offset": request.offset, "length": request.length, "refers_to_id": None,
+            "_refers_row": None, "etag": None, "last_modified": None, "crawl_run_id": run_id,
+            "fingerprint": ex.fingerprint})
         if kind == "response" and ex.body:
-            known.setdefault(hex_digest, capture)  # later ones in the batch dedup against it
-        return capture, kind == "response" and bool(ex.body), original
+            # Later exchanges in the batch dedup against this row (its id comes later).
+            known.setdefault(hex_digest, _Payload(None, index, ex.url, ex.captured_at,
+                                                  len(ex.body)))
+        return index, kind, digest, kind == "response" and bool(ex.body), original
 
     def record_resource(self, url: str, body: bytes, content_type: str, *,
                         record_type: str = "resource", captured_at: datetime | None = None,
