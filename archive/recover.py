@@ -10,7 +10,6 @@ half-written tail, and seals the file. ``verify`` passes afterwards.
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import os
 import socket
@@ -25,6 +24,7 @@ from warcio.timeutils import iso_date_to_datetime
 
 from .models import Capture, WarcFile
 from .reader import ArchivedRecord, RecordMissing, parse_record
+from .storage.base import file_sha256
 from .surt import surt
 from .warc import FINGERPRINT_FIELD, OPEN_SUFFIX, RUN_FIELD
 
@@ -168,14 +168,11 @@ def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
             fh.truncate(good)
             fh.flush()
             os.fsync(fh.fileno())
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        digest = file_sha256(path)
         if path != final:
             os.replace(path, final)
         db_row = session.get(WarcFile, row.id)
-        db_row.size, db_row.sha256, db_row.sealed = good, digest.hexdigest(), True
+        db_row.size, db_row.sha256, db_row.sealed = good, digest, True
         db_row.sealed_at = datetime.now(timezone.utc).replace(tzinfo=None)
     result = Repaired(row.name, good, size - good, orphans)
     log.warning("repaired abandoned WARC file %s: kept %d bytes, cut %d, indexed %d orphan "

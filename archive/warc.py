@@ -18,6 +18,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
+from .storage.base import file_sha256
+
 OPEN_SUFFIX = ".open"
 
 
@@ -111,13 +113,10 @@ class WarcFileWriter:
     def seal(self) -> tuple[int, str]:
         """Close, rename to the final name, return (size, sha256 of the file)."""
         self._fh.close()
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        digest = file_sha256(self.path)
         size = self.path.stat().st_size
         os.replace(self.path, self.final_path)
-        return size, digest.hexdigest()
+        return size, digest
 
 
 # Our own fields (WARC 1.1 allows extension fields): which crawl run and which request a
