@@ -12,6 +12,7 @@ import re
 import zlib
 
 from .errors import Undecodable
+from .reader import header_value
 
 GB_FAMILY = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "cp936", "euc-cn", "gb18030"}
 # What charset-normalizer answers for Chinese text it misreads.
@@ -20,15 +21,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    name = name.lower()
-    return next((v for k, v in headers if k.lower() == name), None)
-
-
 def undo_transfer_encoding(body: bytes, headers: list[tuple[str, str]]) -> bytes:
     """De-chunk a body that still is chunked; one the client already de-chunked (while
     keeping the header) is returned as it is."""
-    if "chunked" not in (_header(headers, "Transfer-Encoding") or "").lower():
+    if "chunked" not in (header_value(headers, "Transfer-Encoding") or "").lower():
         return body
     out, position = bytearray(), 0
     while True:
@@ -69,7 +65,7 @@ def _inflate(data: bytes, coding: str) -> bytes:
 def undo_content_encoding(body: bytes, headers: list[tuple[str, str]]) -> tuple[bytes, list[str]]:
     """The body with chunking and every Content-Encoding undone, and the codings undone."""
     data = undo_transfer_encoding(body, headers)
-    codings = [c.strip().lower() for c in (_header(headers, "Content-Encoding") or "").split(",")]
+    codings = [c.strip().lower() for c in (header_value(headers, "Content-Encoding") or "").split(",")]
     undone = []
     for coding in reversed([c for c in codings if c and c != "identity"]):
         try:
@@ -84,7 +80,7 @@ def undo_content_encoding(body: bytes, headers: list[tuple[str, str]]) -> tuple[
 
 def declared_charset(headers: list[tuple[str, str]], body: bytes, html: bool) -> str | None:
     """The charset the server declared: HTTP header first, then <meta> for HTML."""
-    match = _CHARSET.search(_header(headers, "Content-Type") or "")
+    match = _CHARSET.search(header_value(headers, "Content-Type") or "")
     if match:
         return match.group(1)
     if html:

@@ -13,8 +13,9 @@ from typing import BinaryIO
 from .errors import Damaged
 from .home import Home
 from .models import WarcFile
-from .reader import RecordMissing, file_path, read_bytes
+from .reader import RecordMissing, file_path
 from .storage import Storage, StorageError, storage_from_env
+from .storage.local import read_file_range
 
 S3_SCHEME = "s3://"
 
@@ -43,7 +44,7 @@ class Locations:
         try:
             if is_remote(warc_file):
                 return self.storage().read_range(warc_file.location, offset, length)
-            return read_bytes(file_path(warc_file), offset, length)
+            return read_file_range(str(file_path(warc_file)), offset, length)
         except (RecordMissing, StorageError) as exc:
             raise Damaged(str(exc)) from exc
         except OSError as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from .models import Capture, WarcFile
+from .models import WarcFile
 from .warc import OPEN_SUFFIX
 
 
@@ -30,21 +30,18 @@ class ArchivedRecord:
     payload: bytes  # as received: Content-Encoding and chunking not undone
 
 
+def header_value(pairs: list[tuple[str, str]], name: str) -> str | None:
+    """The first value of a header in (name, value) pairs, names compared case-blind."""
+    name = name.lower()
+    return next((v for k, v in pairs if k.lower() == name), None)
+
+
 def file_path(warc_file: WarcFile) -> Path:
     """Where a local WARC file is now: sealed under its final name, or still open."""
     path = Path(warc_file.location)
     if not warc_file.sealed and not path.exists():
         return path.with_name(path.name + OPEN_SUFFIX)
     return path
-
-
-def read_bytes(path: Path, offset: int, length: int) -> bytes:
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        data = fh.read(length)
-    if len(data) != length:
-        raise RecordMissing(f"{path}: {length} bytes at {offset} claimed, {len(data)} there")
-    return data
 
 
 def parse_record(data: bytes) -> ArchivedRecord:
@@ -64,8 +61,3 @@ def parse_record(data: bytes) -> ArchivedRecord:
             http_headers=list(http.headers) if http is not None else [],
             payload=record.raw_stream.read())
     raise RecordMissing("no WARC record in the given bytes")
-
-
-def read_capture(capture: Capture, warc_file: WarcFile | None = None) -> ArchivedRecord:
-    warc_file = warc_file or capture.warc_file
-    return parse_record(read_bytes(file_path(warc_file), capture.offset, capture.length))

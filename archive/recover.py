@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from warcio.timeutils import iso_date_to_datetime
 
 from .models import Capture, WarcFile
-from .reader import ArchivedRecord, RecordMissing, parse_record
+from .reader import ArchivedRecord, RecordMissing, header_value, parse_record
 from .storage.base import file_sha256
 from .surt import surt
 from .warc import FINGERPRINT_FIELD, OPEN_SUFFIX, RUN_FIELD
@@ -43,20 +43,26 @@ class Repaired:
     indexed_orphans: int
 
 
-def _writer_alive(writer: str | None) -> bool:
-    """Whether the process that opened a file may still be writing it."""
-    if not writer or ":" not in writer:
-        return False
-    host, pid = writer.rsplit(":", 1)
+def process_alive(host: str, pid: int) -> bool:
+    """Whether a process (by host and pid) may still be running: only this machine's are
+    judged; a reused pid after a crash is possible and only delays a repair or a resume."""
     if host != socket.gethostname():
-        return True  # another machine's writer: not ours to judge
+        return True  # another machine's process: not ours to judge
     try:
-        os.kill(int(pid), 0)
-    except (ProcessLookupError, ValueError):
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True  # alive (a reused pid after a crash is possible, and only delays repair)
+    return True
+
+
+def _writer_alive(writer: str | None) -> bool:
+    """Whether the process that opened a file (``host:pid``) may still be writing it."""
+    if not writer or ":" not in writer:
+        return False
+    host, pid = writer.rsplit(":", 1)
+    return pid.isdigit() and process_alive(host, int(pid))
 
 
 def member_end(fh, start: int) -> int | None:  # type: ignore[no-untyped-def]
@@ -82,27 +88,22 @@ def _hex_digest(label: str | None) -> str | None:
     return base64.b32decode(label.split(":", 1)[1]).hex()
 
 
-def _header(pairs: list[tuple[str, str]], name: str) -> str | None:
-    name = name.lower()
-    return next((v for k, v in pairs if k.lower() == name), None)
-
-
 def capture_of_record(session, record: ArchivedRecord, warc_file_id: int, offset: int,
                       length: int) -> Capture | None:  # type: ignore[no-untyped-def]
     """An index row for a record read back from a WARC file (repair, import)."""
     if record.record_type == "warcinfo":
         return None
     headers = record.warc_headers
-    when = iso_date_to_datetime(_header(headers, "WARC-Date") or "")
-    digest = _hex_digest(_header(headers, "WARC-Payload-Digest"))
-    content_type = (_header(record.http_headers, "Content-Type") if record.http_headers
-                    else _header(headers, "Content-Type")) or ""
+    when = iso_date_to_datetime(header_value(headers, "WARC-Date") or "")
+    digest = _hex_digest(header_value(headers, "WARC-Payload-Digest"))
+    content_type = (header_value(record.http_headers, "Content-Type") if record.http_headers
+                    else header_value(headers, "Content-Type")) or ""
     refers = None
     if record.record_type == "revisit" and digest:
         refers = session.scalars(select(Capture).where(
             Capture.payload_digest == digest, Capture.record_type == "response")
             .order_by(Capture.id).limit(1)).first()
-    run = _header(headers, RUN_FIELD)
+    run = header_value(headers, RUN_FIELD)
     return Capture(
         url=record.url, surt=surt(record.url), captured_at=when,
         record_type=record.record_type, status=record.status,
@@ -110,13 +111,13 @@ def capture_of_record(session, record: ArchivedRecord, warc_file_id: int, offset
         payload_digest=digest if record.record_type != "request" else None,
         payload_length=len(record.payload) if record.record_type != "revisit" else (
             refers.payload_length if refers else None),
-        warc_record_id=_header(headers, "WARC-Record-ID") or "",
+        warc_record_id=header_value(headers, "WARC-Record-ID") or "",
         warc_file_id=warc_file_id, offset=offset, length=length,
         refers_to_id=refers.id if refers else None,
-        etag=_header(record.http_headers, "ETag"),
-        last_modified=_header(record.http_headers, "Last-Modified"),
+        etag=header_value(record.http_headers, "ETag"),
+        last_modified=header_value(record.http_headers, "Last-Modified"),
         crawl_run_id=int(run) if run and run.isdigit() else None,
-        fingerprint=_header(headers, FINGERPRINT_FIELD))
+        fingerprint=header_value(headers, FINGERPRINT_FIELD))
 
 
 def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
@@ -152,7 +153,7 @@ def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
                 except Exception:  # noqa: BLE001 - a damaged tail record ends the walk
                     break
                 if position >= claimed and record.warc_headers:
-                    record_id = _header(record.warc_headers, "WARC-Record-ID")
+                    record_id = header_value(record.warc_headers, "WARC-Record-ID")
                     if record_id not in known:
                         capture = capture_of_record(session, record, row.id, position,
                                                     end - position)

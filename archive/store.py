@@ -22,7 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from .db import create_schema, make_engine, session_factory
 from .locations import Locations
-from .reader import ArchivedRecord, parse_record
+from .reader import ArchivedRecord, header_value, parse_record
 from .storage import LocalStorage, StorageError, storage_from_env
 from .home import Home
 from .models import Capture, WarcFile
@@ -92,11 +92,6 @@ def utcnow() -> datetime:
 
 def writer_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    name = name.lower()
-    return next((v for k, v in headers if k.lower() == name), None)
 
 
 class Archive:
@@ -229,8 +224,8 @@ class Archive:
         query = select(Capture).where(Capture.url == ex.url,
                                       Capture.record_type.in_(("response", "revisit")),
                                       Capture.status.between(200, 299))
-        etag = _header(ex.request_headers, "If-None-Match")
-        since = _header(ex.request_headers, "If-Modified-Since")
+        etag = header_value(ex.request_headers, "If-None-Match")
+        since = header_value(ex.request_headers, "If-Modified-Since")
         newest = Capture.captured_at.desc()
         for condition in ((Capture.etag == etag) if etag else None,
                           (Capture.last_modified == since) if since else None):
@@ -305,7 +300,7 @@ class Archive:
         http = StatusAndHeaders(f"{ex.status} {ex.reason}".strip(), ex.response_headers,
                                 protocol=ex.protocol)
         hex_digest, label = sha256_label(ex.body)
-        mime = (_header(ex.response_headers, "Content-Type") or "").split(";")[0].strip() or None
+        mime = (header_value(ex.response_headers, "Content-Type") or "").split(";")[0].strip() or None
         run_id = ex.crawl_run_id or self.crawl_run_id
         extra = {RUN_FIELD: str(run_id)} if run_id else {}
         if ex.fingerprint:
@@ -349,8 +344,8 @@ class Archive:
             "offset": written.offset, "length": written.length,
             "refers_to_id": refers.id if refers is not None else None,
             "_refers_row": refers.row if refers is not None and refers.id is None else None,
-            "etag": _header(ex.response_headers, "ETag"),
-            "last_modified": _header(ex.response_headers, "Last-Modified"),
+            "etag": header_value(ex.response_headers, "ETag"),
+            "last_modified": header_value(ex.response_headers, "Last-Modified"),
             "crawl_run_id": run_id, "fingerprint": ex.fingerprint})
         rows.append({
             "url": ex.url, "surt": key, "captured_at": ex.captured_at, "record_type": "request",

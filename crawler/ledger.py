@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.models import Capture
+from archive.recover import process_alive
 
 from .models import (
     CHANGED, FINISHED, INTERRUPTED, MOVED, NEW, REMOVED, RUNNING, UNCHANGED, CrawlDocument,
@@ -54,17 +55,9 @@ class Sighting:
 
 
 def _alive(host: str, pid: int) -> bool:
-    if host != socket.gethostname():
-        return True
-    if pid == os.getpid():
+    if host == socket.gethostname() and pid == os.getpid():
         return False  # our own earlier run in this process: it ended without closing
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return process_alive(host, pid)
 
 
 class Ledger:
