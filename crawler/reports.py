@@ -3,7 +3,9 @@ look like them (notices about compiling reports, work plans, interpretations).""
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Iterator
 
 _REPORT = re.compile(r"(政府|政务)信息公开(工作)?(的)?年度报告|信息公开(工作)?年报|政府信息公开工作报告")
 _NOT_REPORT = re.compile(r"通知|培训|要点|解读|指南|模板|会议|召开|报送|编制|征集|说明会|部署")
@@ -19,3 +21,21 @@ def is_attachment_link(url: str) -> bool:
     lowered = url.lower().split("&showname=")[0]
     return ("downfile.jsp" in lowered or lowered.endswith(ATTACHMENT_EXTENSIONS)
             or "/picture/" in lowered)
+
+
+_ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)
+_HREF = re.compile(r"""href\s*=\s*['"]([^'"]+)['"]""", re.I)
+_TITLE = re.compile(r"""title\s*=\s*['"]([^'"]*)['"]""", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def anchors(text: str) -> Iterator[tuple[str, str]]:
+    """(href, label) of every link with an href. The label is the title attribute when
+    there is one (list pages cut long link texts with …), else the link text."""
+    for attributes, inner in _ANCHOR.findall(text):
+        href = _HREF.search(attributes)
+        if not href:
+            continue
+        title = _TITLE.search(attributes)
+        label = html.unescape(title.group(1) if title else _TAGS.sub("", inner)).strip()
+        yield html.unescape(href.group(1)), label

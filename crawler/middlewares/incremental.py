@@ -62,7 +62,7 @@ class IncrementalMiddleware:
         with self.archive.sessions() as session:
             capture = session.get(Capture, capture_id)
             original = self.archive.payload_capture(session, capture)
-            built = self._response(request, original, session)
+            built = self._response(request, original)
         if built is None:  # the archived copy is unreadable: ask again, unconditionally
             retry = request.replace(dont_filter=True)
             retry.meta["xxgk_unconditional"] = True
@@ -95,7 +95,7 @@ class IncrementalMiddleware:
             if capture is None or capture.status not in _FINAL | {304}:
                 return None
             original = self.archive.payload_capture(session, capture)
-            built = self._response(request, original, session, status=(
+            built = self._response(request, original, status=(
                 original.status if capture.status == 304 else capture.status))
         if built is None or cookie_reload(built.body) or is_ts_challenge(built.body):
             return None
@@ -104,7 +104,7 @@ class IncrementalMiddleware:
         self.crawler.stats.inc_value("xxgk/from_archive")
         return built
 
-    def _response(self, request: Request, capture: Capture, session,  # type: ignore[no-untyped-def]
+    def _response(self, request: Request, capture: Capture,
                   status: int | None = None) -> Response | None:
         try:
             record = self.archive.read(capture)

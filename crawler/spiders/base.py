@@ -67,8 +67,26 @@ class ArchiveSpider(scrapy.Spider):
             "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
         }
 
+    def known_page_answer(self, response: Response, title: str) -> list | None:
+        """What a known report page's redirect (moved) or 404/410 (removed) means; None when
+        the response is neither, or the page was not known from earlier runs."""
+        if not response.meta.get("xxgk_known"):
+            return None
+        if 300 <= response.status < 400:
+            return list(self.relocated(response, self.parse_report_page, title=title))
+        if response.status in (404, 410):
+            return [self.document_item(response, REPORT_PAGE, title)]
+        return None
+
     def parse_report_page(self, response: Response, title: str = ""):  # type: ignore[no-untyped-def]
         raise NotImplementedError
 
     def parse_file(self, response: Response):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
+        known = response.meta.get("xxgk_known")
+        if 300 <= response.status < 400 and known:
+            yield from self.relocated(response, self.parse_file)
+            return
+        if response.status != 200 and not (response.status in (404, 410) and known):
+            return
+        self.crawler.stats.inc_value("xxgk/items/file")
+        yield self.document_item(response, FILE)

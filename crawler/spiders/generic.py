@@ -18,12 +18,9 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.registry import Site
-from crawler.reports import is_attachment_link, is_report_title
-from crawler.spiders.base import FILE, REPORT_PAGE, ArchiveSpider
+from crawler.reports import anchors, is_attachment_link, is_report_title
+from crawler.spiders.base import REPORT_PAGE, ArchiveSpider
 
-_ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)
-_HREF = re.compile(r"""href\s*=\s*['"]([^'"]+)['"]""", re.I)
-_TITLE_ATTR = re.compile(r"""title\s*=\s*['"]([^'"]*)['"]""", re.I)
 _SRC = re.compile(r"""(?:src|href|oldsrc)\s*=\s*['"]([^'"]+)['"]""", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 # Detail pages: CMS body markers, or URLs shaped like articles.
@@ -87,11 +84,9 @@ class GenericSpider(ArchiveSpider):
 
     def parse_page(self, response: Response, title: str = ""):  # type: ignore[no-untyped-def]
         known = response.meta.get("xxgk_known", False)
-        if 300 <= response.status < 400 and known:
-            yield from self.relocated(response, self.parse_page, title=title)
-            return
-        if response.status in (404, 410) and known:
-            yield self.document_item(response, REPORT_PAGE, title)
+        answer = self.known_page_answer(response, title)
+        if answer is not None:
+            yield from answer
             return
         if response.status != 200 or not hasattr(response, "text"):
             return
@@ -132,17 +127,12 @@ class GenericSpider(ArchiveSpider):
 
     def _links(self, response: Response, text: str):  # type: ignore[no-untyped-def]
         depth = response.meta.get("depth", 0)
-        for attributes, inner in _ANCHOR.findall(text):
-            href = _HREF.search(attributes)
-            if not href:
-                continue
-            link = html.unescape(href.group(1)).strip()
+        for href, label in anchors(text):
+            link = href.strip()
             if not link or link.lower().startswith(_SKIP):
                 continue
             if not self.site.in_scope(urlsplit(response.urljoin(link)).hostname):
                 continue  # the portal's links to gov.cn and friends are not ours to crawl
-            titled = _TITLE_ATTR.search(attributes)
-            label = html.unescape(titled.group(1) if titled else _TAGS.sub("", inner)).strip()
             if is_report_title(label):
                 if is_attachment_link(link):  # a report published as a bare file
                     yield response.follow(link, callback=self.parse_file, priority=REPORT)
@@ -157,13 +147,3 @@ class GenericSpider(ArchiveSpider):
             elif depth < self.explore_depth:
                 yield response.follow(link, callback=self.parse_page, priority=OTHER,
                                       cb_kwargs={"title": ""})
-
-    def parse_file(self, response: Response):  # type: ignore[no-untyped-def]
-        known = response.meta.get("xxgk_known")
-        if 300 <= response.status < 400 and known:
-            yield from self.relocated(response, self.parse_file)
-            return
-        if response.status != 200 and not (response.status in (404, 410) and known):
-            return
-        self.crawler.stats.inc_value("xxgk/items/file")
-        yield self.document_item(response, FILE)

@@ -16,13 +16,10 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.registry import Site
-from crawler.reports import is_attachment_link, is_report_title
-from crawler.spiders.base import FILE, REPORT_PAGE, ArchiveSpider
+from crawler.reports import anchors, is_attachment_link, is_report_title
+from crawler.spiders.base import REPORT_PAGE, ArchiveSpider
 
 _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
-_ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)
-_HREF = re.compile(r"""href\s*=\s*['"]([^'"]+)['"]""", re.I)
-_TITLE = re.compile(r"""title\s*=\s*['"]([^'"]*)['"]""", re.I)
 _TOTAL = re.compile(r"totalRecord\s*:\s*(\d+)")
 _AJAX_TYPE = re.compile(r"ajaxType\s*:\s*'(get|post)'", re.I)
 _UNIT = re.compile(r"vc_xxgkarea=([0-9A-Z]{18})")
@@ -116,26 +113,18 @@ class HanwebSpider(ArchiveSpider):
     def _follow_report_links(self, response: Response, text: str):
         """Links whose full title (the title attribute: link texts are cut with …) looks
         like a report."""
-        for attributes, inner in _ANCHOR.findall(text):
-            href = _HREF.search(attributes)
-            if not href:
-                continue
-            title = _TITLE.search(attributes)
-            title = html.unescape(title.group(1) if title else re.sub(r"<[^>]+>", "", inner))
-            if is_report_title(title.strip()):
-                yield response.follow(html.unescape(href.group(1)),
-                                      callback=self.parse_report_page,
-                                      cb_kwargs={"title": title.strip()})
+        for href, title in anchors(text):
+            if is_report_title(title):
+                yield response.follow(href, callback=self.parse_report_page,
+                                      cb_kwargs={"title": title})
 
     # --- report pages and their files ---------------------------------------------------------
 
     def parse_report_page(self, response: Response, title: str = ""):
         known = response.meta.get("xxgk_known", False)
-        if 300 <= response.status < 400 and known:
-            yield from self.relocated(response, self.parse_report_page, title=title)
-            return
-        if response.status in (404, 410) and known:
-            yield self.document_item(response, REPORT_PAGE, title)  # removed
+        answer = self.known_page_answer(response, title)
+        if answer is not None:
+            yield from answer
             return
         if response.status != 200 or not hasattr(response, "text"):
             return
@@ -152,13 +141,3 @@ class HanwebSpider(ArchiveSpider):
                 link = parse_qs(urlsplit(link).query).get("file", [""])[0]
             if link and is_attachment_link(link):
                 yield response.follow(link, callback=self.parse_file)
-
-    def parse_file(self, response: Response):
-        if 300 <= response.status < 400 and response.meta.get("xxgk_known"):
-            yield from self.relocated(response, self.parse_file)
-            return
-        if response.status != 200 and not (response.status in (404, 410)
-                                           and response.meta.get("xxgk_known")):
-            return
-        self.crawler.stats.inc_value("xxgk/items/file")
-        yield self.document_item(response, FILE)
