@@ -6,9 +6,11 @@ entry is reported with its file and field, never half-loaded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -55,6 +57,9 @@ class Site:
     schedule: Schedule = field(default_factory=Schedule)
     # Per-site overrides of Scrapy settings (politeness), e.g. {"DOWNLOAD_DELAY": 3}.
     settings: dict[str, Any] = field(default_factory=dict)
+    # (province, city, county) of the portal's county: the parsers' organisations table
+    # records where each publishing body is.
+    region: tuple[str | None, str | None, str | None] = (None, None, None)
     source: Path | None = None
 
     def in_scope(self, host: str | None) -> bool:
@@ -102,9 +107,13 @@ def parse_site(entry: Any, where: str) -> Site:
     entry_points = entry.get("entry_points", []) or []
     if not isinstance(entry_points, list) or not all(isinstance(u, str) for u in entry_points):
         raise RegistryError(f"{where}: 'entry_points' must be a list of URLs")
+    region = entry.get("region", {}) or {}
+    if not isinstance(region, dict):
+        raise RegistryError(f"{where}: 'region' must be a mapping (province, city, county)")
     return Site(key=key, name=str(entry.get("name", key)), cms=cms, hosts=hosts,
                 home=_require(entry, "home", str, where), hanweb=hanweb, schedule=schedule,
-                settings=settings, entry_points=tuple(entry_points))
+                settings=settings, entry_points=tuple(entry_points),
+                region=(region.get("province"), region.get("city"), region.get("county")))
 
 
 def load_registry(directory: Path = SITES_DIR) -> dict[str, Site]:
@@ -121,3 +130,14 @@ def load_registry(directory: Path = SITES_DIR) -> dict[str, Site]:
                                 f"{sites[site.key].source.name if sites[site.key].source else '?'}")
         sites[site.key] = Site(**{**site.__dict__, "source": path})
     return sites
+
+
+def region_resolver(sites: dict[str, Site]) -> Callable[[str], tuple[str | None, ...] | None]:
+    """URL -> (province, city, county) of the registry site whose host it is on."""
+    by_host = {host: site.region for site in sites.values() for host in site.hosts
+               if any(site.region)}
+
+    def region_of(url: str) -> tuple[str | None, ...] | None:
+        return by_host.get((urlsplit(url).hostname or "").lower())
+
+    return region_of

@@ -17,6 +17,8 @@ from archive.cli import app as archive_app
 from archive.home import HomeOption, resolve_home
 from archive.server import serve
 from crawler.cli import crawl
+from crawler.registry import load_registry, region_resolver
+from parsers import cli as parsers_cli
 
 app = typer.Typer(
     name="xxgk",
@@ -58,9 +60,41 @@ def info(
         console.print(f"[bold]{key:>14}[/bold]  {value}")
 
 
+@app.command()
+def index(
+    home: HomeOption = None,
+    as_json: bool = typer.Option(False, "--json", help="Print the run's figures as JSON."),
+    workers: int = typer.Option(0, "--workers", help="Parser processes (default: one per "
+                                                     "CPU core)."),
+) -> None:
+    """Parse every archived document not parsed yet and write its reports to the database.
+
+    Idempotent and safe while a crawl runs: each distinct payload is parsed once; documents
+    that cannot be read get a recorded failure with the reason and the run goes on."""
+    parsers_cli.run_index(home, False, region_resolver(load_registry()), as_json, workers)
+
+
+@app.command()
+def reindex(
+    all_: bool = typer.Option(False, "--all", help="Re-parse every archived document (after "
+                                                   "a parser upgrade), not only new ones."),
+    home: HomeOption = None,
+    as_json: bool = typer.Option(False, "--json", help="Print the run's figures as JSON."),
+    workers: int = typer.Option(0, "--workers", help="Parser processes (default: one per "
+                                                     "CPU core)."),
+) -> None:
+    """Re-parse documents from the archive and rebuild their reports (the parser version is
+    recorded with each). Without --all, the same as `xxgk index`."""
+    parsers_cli.run_index(home, all_, region_resolver(load_registry()), as_json, workers)
+
+
 app.command()(crawl)
 app.add_typer(archive_app, name="archive")
 app.command()(serve)
+app.command()(parsers_cli.parse)
+app.command()(parsers_cli.reports)
+app.command()(parsers_cli.report)
+app.command()(parsers_cli.export)
 
 
 def main() -> None:

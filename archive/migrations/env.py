@@ -1,5 +1,5 @@
 """Alembic environment for the xxgk database: the archive index and the crawler's ledger
-(later the parsers' tables) share one metadata and one migration history."""
+and the parsers' reports database share one metadata and one migration history."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import crawler.models  # noqa: F401 - registers the ledger's tables on the shared metadata
+import parsers.models  # noqa: F401 - and the reports database
 from archive.models import Base
 
 config = context.config

@@ -1,4 +1,4 @@
-"""`make demo`: start the portal simulator and show, through it, what a crawler will meet.
+"""`make demo`: start the portal simulator, crawl it, index what was archived, list reports.
 
 Later stages (crawl, archive, index) are added here as they are built, so the demo always
 runs the whole pipeline that exists, offline.
@@ -54,6 +54,24 @@ def _recall(home: Path, facts: dict) -> None:
           f"captured: {found}/{len(wanted)} ({100 * found / max(1, len(wanted)):.1f}%)")
 
 
+def _index(home: Path, facts: dict) -> None:
+    """Then `xxgk index` (parse what was archived) and `xxgk reports` (what came out)."""
+    xxgk = Path(sys.executable).with_name("xxgk")
+    print("\nIndexing the archive (parse every archived document, write the reports):",
+          flush=True)
+    subprocess.run([str(xxgk), "index", "--home", str(home)], check=True)
+    subprocess.run([str(xxgk), "reports", "--home", str(home)], check=True)
+    with sqlite3.connect(home / "xxgk.sqlite3") as db:
+        reports = db.execute("select count(*) from reports where status = 'published'"
+                             ).fetchone()[0]
+        failing = db.execute("select count(distinct report_id) from report_overview "
+                             "where failed_checks > 0").fetchone()[0]
+    published = sum(1 for r in facts["reports"] if r["status"] == "published")
+    print(f"reports indexed: {reports} (the simulator publishes {published}); "
+          f"{failing} fail their consistency checks (the simulator breaks "
+          f"{facts['counts']['inconsistent']} on purpose)")
+
+
 def run_demo(port: int, *, keep_serving: bool = False, home: Path | None = None) -> int:
     started = time.monotonic()
     running = RunningSimulator(Options(time_scale=DEMO_TIME_SCALE), port).start()
@@ -79,6 +97,7 @@ def run_demo(port: int, *, keep_serving: bool = False, home: Path | None = None)
         if home is not None:
             _crawl(running.proxy, home)
             _recall(home, facts)
+            _index(home, facts)
         if keep_serving:
             print(f"\nserving on {running.proxy}; Ctrl-C to stop")
             while True:

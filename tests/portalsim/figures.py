@@ -211,6 +211,12 @@ def write_cells(values: dict[str, Number], style: RawStyle, rng: random.Random,
     return cells
 
 
+def _decimal(value: Number) -> str:
+    """Up to 4 decimals, no trailing zeros: every digit the truth keeps is printed (``:g``
+    would cut 390.6151 to 390.615)."""
+    return f"{value:.4f}".rstrip("0").rstrip(".") if value else "0"
+
+
 def _write(key: str, value: Number, style: RawStyle, rng: random.Random) -> Cell:
     table, row, col = key.split("/")
     unit = None
@@ -219,14 +225,14 @@ def _write(key: str, value: Number, style: RawStyle, rng: random.Random) -> Cell
         if style.amount_style == "wan" and value:
             unit = "10k_yuan"
             value = round(value / 10000, 4)
-            text = f"{value:g}万元"
+            text = _decimal(value) + "万元"
         elif style.amount_style == "yuan_suffix" and value:
             text = f"{value:.2f}".rstrip("0").rstrip(".") + "元"
         else:
             text = f"{value:.2f}" if value else "0"
     elif col == "amount_10k_yuan":
         unit = "10k_yuan"
-        text = f"{value:g}" + ("万元" if style.fee_unit_suffix and value else "")
+        text = _decimal(value) + ("万元" if style.fee_unit_suffix and value else "")
     elif col == "change" and style.signed_change and value > 0:
         text = f"+{value}"
     else:

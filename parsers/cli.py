@@ -1,0 +1,285 @@
+"""`xxgk parse | index | reindex | reports | report | export`: the parsers from the shell.
+
+``parse`` reads a file and prints the JSON contract; the rest work on a home's database.
+``index`` and ``reindex`` are registered by the top-level CLI, which knows the site registry
+(regions of organisations), through :func:`run_index`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+from sqlalchemy import select
+
+from archive.errors import NoArchive
+from archive.home import HomeOption, resolve_home
+from archive.retrieval import open_engine
+from archive.db import session_factory
+
+from .document import ExtractionError
+from .export import FORMATS, export_tables
+from .extract import extract
+from .index import Indexer, IndexStats
+from .models import CellChange, CellRow, CheckRow, Organisation, Report, ReportVersion, SectionRow
+from .rebuild import RegionOf
+from .report import parse_document
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+
+
+def parse(
+    file: Annotated[Path, typer.Argument(help="A report file: HTML, DOCX, DOC, WPS, PDF, PNG "
+                                               "or plain text.", exists=True, dir_okay=False)],
+    url: Annotated[str | None, typer.Option(
+        "--url", help="The URL it came from (resolves relative links, gives the credit code "
+                      "of platform URLs).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Parse one file and print the result (the JSON contract of REPORT_FORMAT.md with
+    --json). Exit 1 when the file cannot be read; the reason goes to stderr."""
+    try:
+        doc = extract(file.read_bytes(), url=url or file.name)
+    except ExtractionError as exc:
+        console.print(f"[red]error:[/red] {escape(file.name)}: {exc.kind}: {escape(exc.reason)}")
+        if as_json:
+            typer.echo(json.dumps({"error": exc.kind, "message": exc.reason}, ensure_ascii=False))
+        raise typer.Exit(EXIT_FAILED) from None
+    if doc.images:
+        from .images import read_image_tables
+
+        base = file.parent
+        read_image_tables(doc, lambda src: _local_image(base, src))
+    result = parse_document(doc, url).to_json()
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_parsed(result)
+
+
+def _local_image(base: Path, src: str) -> bytes | None:
+    """An image next to a saved page (``foo_files/x.png`` or by its name alone)."""
+    name = src.rsplit("/", 1)[-1].split("?")[0]
+    for candidate in (base / name, *base.glob(f"*/{name}")):
+        if candidate.is_file():
+            return candidate.read_bytes()
+    return None
+
+
+def _print_parsed(result: dict[str, Any]) -> None:
+    out.print(f"[bold]{escape(result.get('title') or '(no title)')}[/bold]")
+    out.print(f"organisation {result.get('org')}  year {result.get('year')}  layout "
+              f"{result.get('layout')}  published {result.get('published')}  "
+              f"report {result.get('is_report')}")
+    out.print(f"{len(result['sections'])} sections, {len(result['cells'])} cells, "
+              f"{len(result['facts'])} facts, "
+              f"{sum(1 for c in result['checks'] if not c['ok'])}/{len(result['checks'])} "
+              "checks failed")
+    for warning in result.get("warnings") or []:
+        out.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+def run_index(home: Path | None, everything: bool, region_of: RegionOf | None,
+              as_json: bool, workers: int = 0) -> None:
+    """Shared body of ``index`` and ``reindex --all``."""
+    resolved = resolve_home(home)
+    try:
+        indexer = Indexer(resolved, region_of=region_of, workers=workers or None)
+    except NoArchive as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+    with indexer:
+        stats = indexer.run(everything=everything, progress=_progress(as_json))
+    if as_json:
+        typer.echo(json.dumps({**stats.__dict__, "failures": [
+            {"url": u, "reason": r} for u, r in stats.failures]}, ensure_ascii=False, indent=2))
+        return
+    _print_stats(stats)
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    every = 1 if sys.stderr.isatty() else 50
+
+    def report(done: int, total: int, stats: IndexStats) -> None:
+        if quiet or (done % every and done != total):
+            return
+        end = "\n" if done == total or not sys.stderr.isatty() else "\r"
+        sys.stderr.write(f"parsed {done}/{total}: {stats.reports} report documents, "
+                         f"{stats.not_reports} other, {stats.failed} failed, "
+                         f"{stats.skipped} skipped{end}")
+        sys.stderr.flush()
+
+    return report
+
+
+def _print_stats(stats: IndexStats) -> None:
+    out.print(f"{stats.documents} documents parsed in {stats.seconds:.1f} s: "
+              f"{stats.reports} report documents, {stats.not_reports} not reports, "
+              f"{stats.failed} failed, {stats.skipped} skipped; "
+              f"{stats.reports_rebuilt} reports written")
+    for url, reason in stats.failures[:20]:
+        out.print(f"[red]failed[/red] {escape(url)}: {escape(reason)}")
+    if len(stats.failures) > 20:
+        out.print(f"... and {len(stats.failures) - 20} more (xxgk reports --failures)")
+
+
+def _sessions(home: Path | None):  # type: ignore[no-untyped-def]
+    try:
+        engine = open_engine(resolve_home(home))
+    except NoArchive as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_NOT_FOUND) from None
+    return session_factory(engine)
+
+
+def reports(
+    org: Annotated[str | None, typer.Option("--org", help="Organisation name contains this.")]
+    = None,
+    year: Annotated[int | None, typer.Option("--year", help="Report year.")] = None,
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the indexed reports (one per organisation and year)."""
+    sessions = _sessions(home)
+    with sessions() as session:
+        query = (select(Report, Organisation).join(Organisation)
+                 .order_by(Organisation.name, Report.year))
+        if org:
+            query = query.where(Organisation.name.contains(org))
+        if year is not None:
+            query = query.where(Report.year == year)
+        rows = [_report_summary(session, r, o) for r, o in session.execute(query)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    table = RichTable("id", "organisation", "year", "layout", "status", "versions", "cells",
+                      "failed checks", "published")
+    for row in rows:
+        table.add_row(str(row["id"]), row["organisation"], str(row["year"]), row["layout"],
+                      row["status"], str(row["versions"]), str(row["cells"]),
+                      str(row["failed_checks"]), str(row["published"] or ""))
+    out.print(table)
+    out.print(f"{len(rows)} reports")
+
+
+def _current(session: Any, report: Report) -> ReportVersion:
+    return session.scalars(select(ReportVersion).where(
+        ReportVersion.report_id == report.id,
+        ReportVersion.number == report.current_version)).one()
+
+
+def _report_summary(session: Any, report: Report, organisation: Organisation) -> dict[str, Any]:
+    version = _current(session, report)
+    checks = session.scalars(select(CheckRow).where(CheckRow.version_id == version.id)).all()
+    cells = session.scalars(select(CellRow.id).where(CellRow.version_id == version.id)).all()
+    return {"id": report.id, "organisation": organisation.name, "level": organisation.level,
+            "credit_code": organisation.credit_code, "year": report.year,
+            "title": report.title, "published": report.published, "layout": report.layout,
+            "status": report.status, "versions": report.current_version,
+            "cells": len(cells), "failed_checks": sum(1 for c in checks if not c.ok),
+            "source_url": report.source_url}
+
+
+def report(
+    report_id: Annotated[int, typer.Argument(help="The report's id (from `xxgk reports`).")],
+    home: HomeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One report: its metadata, sections, tables, failed checks and version history."""
+    sessions = _sessions(home)
+    with sessions() as session:
+        found = session.get(Report, report_id)
+        if found is None:
+            console.print(f"[red]error:[/red] no report {report_id}")
+            raise typer.Exit(EXIT_NOT_FOUND)
+        data = _report_detail(session, found)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return
+    _print_report(data)
+
+
+def _report_detail(session: Any, report: Report) -> dict[str, Any]:
+    data = _report_summary(session, report, report.organisation)
+    version = _current(session, report)
+    data["sections"] = [{"number": s.number, "title": s.title, "chars": len(s.text)}
+                        for s in session.scalars(select(SectionRow).where(
+                            SectionRow.version_id == version.id).order_by(SectionRow.number))]
+    data["cells"] = [{"table": c.table_id, "row": c.row_id, "column": c.column_id,
+                      "value": c.value, "raw": c.raw, "label": c.label, "source": c.source}
+                     for c in session.scalars(select(CellRow).where(
+                         CellRow.version_id == version.id).order_by(CellRow.id))]
+    data["checks"] = [{"name": k.name, "ok": k.ok, "detail": k.detail}
+                      for k in session.scalars(select(CheckRow).where(
+                          CheckRow.version_id == version.id).order_by(CheckRow.id))]
+    data["warnings"] = (version.warnings or "").splitlines()
+    data["history"] = []
+    for v in session.scalars(select(ReportVersion).where(ReportVersion.report_id == report.id)
+                             .order_by(ReportVersion.number)):
+        changes = session.scalars(select(CellChange).where(CellChange.version_id == v.id)).all()
+        data["history"].append({
+            "version": v.number, "since": v.since, "source_url": v.source_url,
+            "changed": [{"cell": f"{c.table_id}/{c.row_id}/{c.column_id}",
+                         "from": c.old_value, "to": c.new_value} for c in changes]})
+    return data
+
+
+def _print_report(data: dict[str, Any]) -> None:
+    out.print(f"[bold]#{data['id']} {escape(data['title'] or '')}[/bold]")
+    out.print(f"{data['organisation']} ({data['level']}, credit code "
+              f"{data['credit_code'] or 'unknown'}), year {data['year']}, layout "
+              f"{data['layout']}, {data['status']}, published {data['published'] or '?'}")
+    out.print(f"source {data['source_url']}")
+    out.print("sections: " + ", ".join(f"{s['number']} {s['title']}" for s in data["sections"]))
+    for name in ("active", "applications", "review_litigation"):
+        cells = [c for c in data["cells"] if c["table"] == name]
+        if not cells:
+            continue
+        table = RichTable("row", "column", "value", "raw", "source", title=name)
+        for c in cells:
+            table.add_row(c["row"], c["column"], _number(c["value"]), c["raw"], c["source"])
+        out.print(table)
+    failed = [c for c in data["checks"] if not c["ok"]]
+    out.print(f"checks: {len(data['checks']) - len(failed)} ok, {len(failed)} failed")
+    for check in failed:
+        out.print(f"  [red]FAILED[/red] {check['name']}: {check['detail']}")
+    for warning in data["warnings"]:
+        out.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    for entry in data["history"]:
+        changes = ", ".join(f"{c['cell']} {_number(c['from'])} -> {_number(c['to'])}"
+                            for c in entry["changed"])
+        out.print(f"version {entry['version']} since {entry['since']} "
+                  f"({escape(entry['source_url'])})" + (f": {changes}" if changes else ""))
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")]
+    = Path("xxgk-export"),
+    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")]
+    = "csv",
+    home: HomeOption = None,
+) -> None:
+    """Write the reports overview, the three wide tables and the long tables (cells,
+    facts, checks, sections, versions, changes) as files, one per table."""
+    if fmt not in FORMATS:
+        console.print(f"[red]error:[/red] unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+        raise typer.Exit(EXIT_USAGE)
+    sessions = _sessions(home)
+    written = export_tables(sessions, output, fmt)
+    for path, rows in written:
+        out.print(f"{path}  {rows} rows")

@@ -1,0 +1,108 @@
+"""Parse one archived capture into the fields of its ``parsed_documents`` row.
+
+A module of its own so worker processes can run it: the indexer hands versions to a pool
+and keeps the database writes. Every outcome is a row: a document that cannot be read is
+``failed`` with the reason, never an exception out of here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from archive.decoding import undo_content_encoding
+from archive.errors import RetrievalError
+from archive.home import Home
+from archive.retrieval import Retrieval, Version
+from archive.store import EMPTY_SHA256
+
+from . import PARSER_VERSION
+from .document import ExtractionError
+from .extract import extract
+from .images import read_image_tables
+from .models import FAILED, NOT_REPORT, REPORT, SKIPPED
+from .report import parse_document
+
+log = logging.getLogger(__name__)
+
+# What can hold a report; images are read as part of the page that shows them.
+DOCUMENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/pdf",
+                  "application/msword", "application/vnd.openxmlformats-officedocument",
+                  "application/octet-stream", "application/vnd.ms-works", "application/wps",
+                  "application/kswps", "application/x-download", "application/force-download")
+IMAGE_NEARBY = timedelta(days=2)
+
+
+def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    row: dict[str, Any] = {
+        "payload_digest": version.payload_digest or EMPTY_SHA256, "url": version.url,
+        "capture_id": version.capture_id, "captured_at": version.captured_at,
+        "parser_version": PARSER_VERSION, "parsed_at": now, "format": None,
+        "status": FAILED, "reason": None, "result_json": None, "org_name": None, "year": None}
+    mime = (version.mime or "").split(";")[0].strip().lower()
+    if version.status != 200:
+        return {**row, "status": SKIPPED, "reason": f"HTTP {version.status}: no document"}
+    if not version.payload_length:
+        return {**row, "reason": "empty: the server sent 0 bytes with HTTP 200"}
+    if mime and not mime.startswith(DOCUMENT_TYPES):
+        return {**row, "status": SKIPPED, "reason": f"{mime}: not a document type" + (
+            " (images are read with the page that shows them)"
+            if mime.startswith("image/") else "")}
+    try:
+        payload = retrieval.payload_of(version)
+        body, _ = undo_content_encoding(payload.body, payload.http_headers)
+        doc = extract(body, content_type=payload.header("Content-Type"), url=version.url,
+                      headers=payload.http_headers)
+        row["format"] = doc.format
+        read_image_tables(doc, lambda src: archived_image(retrieval, src, version.captured_at))
+        parsed = parse_document(doc, version.url)
+    except ExtractionError as exc:
+        return {**row, "reason": f"{exc.kind}: {exc.reason}"}
+    except RetrievalError as exc:
+        return {**row, "reason": f"archive: {exc}"}
+    except Exception as exc:  # a parser bug must not end the run: record it
+        log.error("parser error on %s:\n%s", version.url, traceback.format_exc())
+        return {**row, "reason": f"parser error: {type(exc).__name__}: {exc}"}
+    row.update(result_json=json.dumps(parsed.to_json(), ensure_ascii=False),
+               org_name=parsed.org, year=parsed.year)
+    if not parsed.is_report:
+        row.update(status=NOT_REPORT, reason="; ".join(parsed.warnings[:2]))
+    elif not parsed.org or parsed.year is None:
+        missing = [n for n, v in (("organisation", parsed.org), ("year", parsed.year)) if not v]
+        row["reason"] = f"a report, but its {' and '.join(missing)} could not be read"
+    else:
+        row["status"] = REPORT
+    return row
+
+
+def archived_image(retrieval: Retrieval, src: str, near: datetime) -> bytes | None:
+    """The archived image nearest after the page (pages are fetched before their images),
+    else the newest."""
+    for at in (near + IMAGE_NEARBY, None):
+        try:
+            version = retrieval.version_at(src, at)
+            payload = retrieval.payload_of(version)
+            if payload.status == 200:
+                return undo_content_encoding(payload.body, payload.http_headers)[0]
+        except RetrievalError:
+            continue
+    return None
+
+
+_RETRIEVAL: Retrieval | None = None
+
+
+def worker_start(home_root: str) -> None:
+    """Pool initializer: each worker reads the archive through its own engine."""
+    global _RETRIEVAL
+    _RETRIEVAL = Retrieval(Home(Path(home_root)))
+
+
+def worker_parse(version: Version) -> dict[str, Any]:
+    assert _RETRIEVAL is not None, "worker_start was not called"
+    return parse_version(_RETRIEVAL, version)

@@ -1,0 +1,82 @@
+"""Is this document a 政府信息公开工作年度报告, or something that only looks like one?
+
+Portals file look-alikes next to the reports: notices about compiling or submitting them
+(关于做好…年度报告编制工作的通知), work plans (政务公开工作要点), interpretations (年度报告解读),
+blank templates (XX镇XXXX年…（模板）), 法治政府建设 reports, news about training sessions.
+Their titles give most of them away; the body settles the rest: a report has the report's
+section headings (一、总体情况 …), the statistical tables' labels or the report's opening
+formula (本报告由…编制, 统计期限自…), a look-alike has none of them.
+
+Note: ``crawler.reports.is_report_title`` judges link titles with a coarser copy of the
+title patterns in ``parsers.titles`` (the crawler may not import parsers).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Document
+from .numerals import squeeze
+from .sections import find_headings
+from .tables.cells import is_value_text
+from .titles import REPORT_TITLE, clean_title, decoy_word, has_placeholder, title_from_lines
+
+# Labels only the statistical tables carry (both layouts).
+_TABLE_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "本年度办理结果",
+                 "结转下年度继续办理", "第二十条第(一)项", "第二十条第(五)项", "属于国家秘密",
+                 "本机关不掌握相关政府信息", "信访举报投诉类申请", "未经复议直接起诉", "复议后起诉")
+# The opening formula of the national format.
+_OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列数据|年度报告格式|现(?:向社会)?公布")
+_MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
+
+
+def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
+    """(verdict, reason). ``title`` is the title known from elsewhere (the container's, the
+    link's); the document's own first lines are read too."""
+    lines = doc.text.split("\n")
+    own = title_from_lines(lines)
+    titles = [t for t in dict.fromkeys(clean_title(t) for t in (title, doc.title, own) if t) if t]
+    primary = titles[0] if titles else None
+    hinted = [t for t in (title, doc.title) if t]
+    # The first lines count as a title only if they read like one (not a breadcrumb).
+    for candidate in (primary if hinted else None, own if own and REPORT_TITLE.search(own) else None):
+        if word := decoy_word(candidate):
+            return False, f"title says {word}: {candidate}"
+    head = squeeze("\n".join(lines[:12]))[:600]
+    if any(has_placeholder(t) for t in titles) or has_placeholder(head):
+        return False, "a blank template (placeholders such as XX/XXXX年)"
+    named = next((t for t in titles if REPORT_TITLE.search(t)), None)
+    sections = [h.number for h in find_headings(lines)]
+    labels = _table_labels(doc.text)
+    opening = bool(_OPENING.search(head))
+    evidence = _describe(sections, labels, opening)
+    if named:
+        if sections or labels >= 2 or opening:
+            return True, f"title {named}; {evidence}"
+        if doc.images and len(squeeze(doc.text)) < 200:
+            return True, f"title {named}; the body is images only (not verified)"
+        return False, f"title {named} but the body has no report content (a link page?)"
+    if len(sections) >= _MIN_BODY_SECTIONS and (labels >= 2 or opening) and "信息公开" in doc.text:
+        if labels >= 2 and doc.tables and not _values(doc):
+            return False, f"a blank form: no report title, {evidence}, not one number in the tables"
+        return True, f"no report title, but {evidence}"
+    return False, f"not a report's title ({primary or 'none'}) and {evidence}"
+
+
+def _values(doc: Document) -> int:
+    """How many table cells hold a value (a number, or a dash that stands for 0)."""
+    return sum(1 for table in doc.tables for row in table.rows for cell in row
+               if not cell.spanned and is_value_text(cell.text))
+
+
+def _table_labels(text: str) -> int:
+    flat = squeeze(text).replace("（", "(").replace("）", ")")
+    return sum(1 for label in _TABLE_LABELS if label in flat)
+
+
+def _describe(sections: list[int], labels: int, opening: bool) -> str:
+    parts = [f"sections {','.join(map(str, sections))}" if sections else "no section headings",
+             f"{labels} table labels"]
+    if opening:
+        parts.append("the report's opening formula")
+    return ", ".join(parts)

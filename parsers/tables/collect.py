@@ -1,0 +1,88 @@
+"""Turning one identified row of cell texts into canonical :class:`CellValue` objects.
+
+Shared by the label reader and the positional (OCR) reader, so both fit short or long rows
+the same way and say so in the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.contract import CellValue
+
+from .cells import is_blank, read_value
+from .schema import RowSpec
+
+
+def fit(values: Sequence[str], n: int, applicants: bool,
+        stray: Sequence[bool] = ()) -> list[str | None]:
+    """``values`` made exactly ``n`` long, by position.
+
+    Too many: the cells of columns blank throughout the grid (``stray``) are dropped, then
+    blank cells from the left (a merged label a PDF table finder split into empty cells),
+    then from the right, then the surplus on the right.
+    Too few (blank cells lost when a PDF line was split on spaces): for the applications
+    table the first number is 自然人 and the last 总计 (the cells reports never leave
+    blank), the ones between go to the 法人 columns from the left, and the gap is None;
+    elsewhere the numbers fill from the left.
+    """
+    cells: list[str | None] = list(values)
+    if len(cells) > n and any(stray):
+        keep = [v for v, s in zip(values, stray) if not s]
+        cells = list(keep) if len(keep) >= n else cells
+    while len(cells) > n and is_blank(cells[0] or ""):
+        cells.pop(0)
+    while len(cells) > n and is_blank(cells[-1] or ""):
+        cells.pop()
+    cells = cells[:n]
+    missing = n - len(cells)
+    if missing > 0:
+        if applicants and len(cells) >= 2:
+            cells = cells[:-1] + [None] * missing + cells[-1:]
+        else:
+            cells = cells + [None] * missing
+    return cells
+
+
+class Collector:
+    """The cells found so far (first one wins), and warnings tagged with their table."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, CellValue] = {}
+        self.warnings: list[tuple[str, str]] = []  # (table, message)
+        self._repeated: set[str] = set()  # tables already warned of a second copy
+
+    def warn(self, table: str, message: str) -> None:
+        self.warnings.append((table, message))
+
+    def has_row(self, specs: Sequence[RowSpec]) -> bool:
+        return any(spec.key(col) in self.cells for spec in specs for col, _ in spec.columns)
+
+    def add_row(self, specs: Sequence[RowSpec], values: Sequence[str], source: str,
+                stray: Sequence[bool] = ()) -> None:
+        """Assign a row's value texts to the columns of ``specs`` (one spec, or the three
+        rows of table 四 printed as one line of 15)."""
+        table = specs[0].table
+        name = f"{table}/{specs[0].row}" if len(specs) == 1 else table
+        if self.has_row(specs):
+            if table not in self._repeated:  # a second copy of a table: say so once
+                self._repeated.add(table)
+                self.warn(table, f"{name}: row found again; the first one is kept")
+            return
+        columns = [(spec, col, label) for spec in specs for col, label in spec.columns]
+        n = len(columns)
+        fitted = fit(values, n, table == "applications", stray)
+        numbers = sum(1 for v in values if not is_blank(v))
+        if len(values) < n:
+            self.warn(table, f"{name}: {len(values)} cells for {n} columns; read by position")
+        elif numbers > sum(1 for v in fitted if v is not None and not is_blank(v)):
+            self.warn(table, f"{name}: {len(values)} cells for {n} columns; extra cells ignored")
+        for (spec, col, col_label), raw in zip(columns, fitted):
+            text = raw if raw is not None else ""
+            reading = read_value(text)
+            if not reading.readable:
+                self.warn(table, f"{spec.key(col)}: not a number: {text!r}")
+            self.cells[spec.key(col)] = CellValue(
+                table=spec.table, row=spec.row, column=col, value=reading.value, raw=text,
+                label=f"{spec.label} / {col_label}",
+                source="ocr" if source == "ocr" else "table", unit=reading.unit)

@@ -1,0 +1,136 @@
+"""``read_tables``: the statistical tables of one Document as canonical cells.
+
+Order of evidence: OCR grids named by the image extractor are read by position; every other
+grid (HTML, DOCX, PDF; one table or many pieces) by its labels; the text of the paragraphs
+only for a table no grid gave (reports whose tables were flattened to text by antiword,
+pdftotext or a copy-paste). The layout is decided from the labels, before any row is read,
+because the same label (（六）其他处理) means different rows in the two layouts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from parsers.contract import CellValue
+from parsers.document import Document, Table
+
+from .cells import norm
+from .collect import Collector
+from .labelled import read_labelled
+from .positional import read_positional
+from .rows import Row, grid_rows, text_rows
+from .schema import (
+    LAYOUT_MARKERS, LAYOUTS, TABLES, VARIANT_REPLACES, VARIANT_ROWS, cell_keys, table_keys,
+)
+
+MISSING_ROWS_SHOWN = 4
+
+
+@dataclass
+class TablesResult:
+    layout: str | None  # gb2021 | gb2019 | None: no statistical table found
+    cells: list[CellValue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Inputs:
+    positional: list[Table]
+    grid: list[Row]
+    text: list[Row]
+    hints: list[str]
+
+
+def read_tables(doc: Document) -> TablesResult:
+    """Every canonical cell the document's tables hold, the layout, and what is missing.
+
+    Never raises: a document mangled beyond reading gives no cells and a warning."""
+    try:
+        return _read(doc)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not end a parse run
+        return TablesResult(None, [], [f"tables unreadable: {type(exc).__name__}: {exc}"])
+
+
+def _read(doc: Document) -> TablesResult:
+    tables = doc.tables
+    positional = [t for t in tables if t.source == "ocr" and t.kind_hint in TABLES]
+    others = [t for t in tables if not any(t is p for p in positional)]
+    para_text = "\n".join(b.text for b in doc.blocks if b.kind == "para")
+    inputs = _Inputs(positional, [row for t in others for row in grid_rows(t)],
+                     text_rows(para_text),
+                     [t.layout_hint for t in tables if t.layout_hint in LAYOUTS])
+    layout = detect_layout(_label_texts(tables, para_text), inputs.hints)
+    if layout is not None:
+        found = _read_layout(layout, inputs)
+    else:  # no label tells: the layout whose rows the document fills best
+        tries = [(lay, _read_layout(lay, inputs)) for lay in LAYOUTS]
+        # A layout's own rows count, not the other form's rows it also accepts; ties: gb2021.
+        layout, found = max(tries, key=lambda t: _own_cells(t[0], t[1]))
+    if not found.cells:
+        return TablesResult(None, [], [m for _, m in found.warnings])
+    order = {key: i for i, key in enumerate(cell_keys(layout))}
+    cells = sorted(found.cells.values(), key=lambda c: order.get(c.key, len(order)))
+    return TablesResult(layout, cells, [m for _, m in found.warnings] + _gaps(layout, found))
+
+
+def _own_cells(layout: str, found: Collector) -> int:
+    variants = VARIANT_ROWS.get(layout, ())
+    return sum(1 for cell in found.cells.values() if cell.row not in variants)
+
+
+def _label_texts(tables: list[Table], para_text: str) -> list[str]:
+    return [para_text, *(c.text for t in tables for row in t.rows for c in row)]
+
+
+def detect_layout(texts: list[str], hints: list[str]) -> str | None:
+    """The layout whose own labels the texts print more of; then the extractors' hints;
+    None when neither tells."""
+    folded = norm("".join(texts))
+    scores = {layout: sum(1 for m in markers if norm(m) in folded)
+              for layout, markers in LAYOUT_MARKERS.items()}
+    best = max(scores.values())
+    leaders = [layout for layout, score in scores.items() if score == best]
+    if best and len(leaders) == 1:
+        return leaders[0]
+    if hints:
+        return Counter(hints).most_common(1)[0][0]
+    return None
+
+
+def _read_layout(layout: str, inputs: _Inputs) -> Collector:
+    found = Collector()
+    for table in inputs.positional:
+        if not read_positional(table, layout, found):
+            found.warn(str(table.kind_hint), f"OCR table {table.kind_hint} does not have the "
+                                             "template's shape; read by its labels")
+            read_labelled(grid_rows(table), layout, found)
+    read_labelled(inputs.grid, layout, found)
+    missing = [t for t in TABLES if not any(k.startswith(f"{t}/") for k in found.cells)]
+    if missing and inputs.text:
+        from_text = Collector()
+        read_labelled(inputs.text, layout, from_text)
+        for key, cell in from_text.cells.items():
+            if cell.table in missing:
+                found.cells[key] = cell
+        found.warnings += [(t, m) for t, m in from_text.warnings if t in missing]
+    return found
+
+
+def _gaps(layout: str, found: Collector) -> list[str]:
+    """A warning for each table that is absent or lacks cells, naming what is missing."""
+    out = []
+    for table in TABLES:
+        keys = table_keys(layout, table)
+        replaced = tuple(f"{table}/{VARIANT_REPLACES[v]}" for v in VARIANT_ROWS.get(layout, ())
+                         if any(k.startswith(f"{table}/{v}/") for k in found.cells))
+        missing = [k for k in keys if k not in found.cells
+                   and not (replaced and k.startswith(replaced))]
+        if len(missing) == len(keys):
+            out.append(f"table {table} not found")
+        elif missing:
+            rows = list(dict.fromkeys(k.split("/")[1] for k in missing))
+            shown = ", ".join(rows[:MISSING_ROWS_SHOWN]) + (" ..." if len(rows) > 4 else "")
+            out.append(f"table {table} incomplete: {len(missing)} of {len(keys)} cells "
+                       f"missing (rows {shown})")
+    return out
