@@ -282,22 +282,3 @@ def test_reading_it_out_from_the_command_line(indexed: dict, tmp_path: Path) -> 
 
     cells = pq.read_table(tmp_path / "parquet" / "cells.parquet")
     assert cells.num_rows > 50_000
-
-
-def test_reindex_all_reparses_and_agrees(indexed: dict, tmp_path: Path) -> None:
-    """`xxgk reindex --all` from a copy of the home: every payload parsed again, the same
-    reports written."""
-    import shutil
-
-    from tests.archive_fixtures import run
-
-    copy = tmp_path / "home"
-    shutil.copytree(indexed["home"].root, copy)
-    before = json.loads(run("reports", "--json", home=copy).stdout)
-    result = run("reindex", "--all", "--json", home=copy, timeout=1200)
-    assert result.returncode == 0, result.stderr.decode()
-    figures = json.loads(result.stdout)
-    assert figures["documents"] == indexed["stats"].documents
-    after = json.loads(run("reports", "--json", home=copy).stdout)
-    key = ("organisation", "year", "layout", "status", "versions", "cells", "failed_checks")
-    assert [[r[k] for k in key] for r in after] == [[r[k] for k in key] for r in before]
