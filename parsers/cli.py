@@ -32,7 +32,8 @@ from .rebuild import RegionOf
 from .report import parse_document
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Piped output (logs, `make demo`) gets full-width tables instead of an 80-column squeeze.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
 

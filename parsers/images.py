@@ -35,7 +35,8 @@ def read_image_tables(doc: Document, fetch: ImageFetcher) -> int:
             doc.warnings.append(f"image {block.image.src} is not in the archive")
             continue
         try:
-            table = read_table_image(data)
+            # Labels unread where the shape tells the table: values are mapped by position.
+            table = read_table_image(data, labels=False)
         except ExtractionError as exc:
             doc.warnings.append(f"image {block.image.src}: {exc.reason}")
             continue

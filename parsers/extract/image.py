@@ -50,28 +50,30 @@ def extract_image(data: bytes, url: str | None = None) -> Document:
     return document
 
 
-def read_table_image(data: bytes) -> Table | None:
+def read_table_image(data: bytes, labels: bool = True) -> Table | None:
     """The ruled table in an image, read by OCR; None if the image holds no ruled table.
 
     Of several tables, the first that is one of the three statistical tables, else the
     first (``read_image_tables`` gives them all). Raises ExtractionError for bytes that are no
     decodable image, images above MAX_PIXELS, and when Tesseract is missing, fails or times
-    out."""
-    tables = read_image_tables(data)
+    out. ``labels=False`` leaves the label cells of a table whose shape identified it
+    unread (empty): the values are mapped by position, and label OCR is most of the cost."""
+    tables = read_image_tables(data, labels)
     return next((t for t in tables if t.kind_hint), tables[0] if tables else None)
 
 
-def read_image_tables(data: bytes) -> list[Table]:
+def read_image_tables(data: bytes, labels: bool = True) -> list[Table]:
     """Every ruled table in an image, top to bottom, read by OCR (see read_table_image)."""
     grey = decode(data)
     threshold = ink_threshold(grey)
     grey, grids = _locate(grey, threshold)
-    return [_read(grey, threshold, grid) for grid in grids]
+    return [_read(grey, threshold, grid, labels) for grid in grids]
 
 
-def _read(grey: Image.Image, threshold: int, grid: RuledGrid) -> Table:
+def _read(grey: Image.Image, threshold: int, grid: RuledGrid, labels: bool) -> Table:
     shape = classify(grid)
-    texts = read_cells(grey, threshold, grid, shape.values)
+    texts = read_cells(grey, threshold, grid, shape.values,
+                       labels=labels or shape.kind is None)
     builder = GridBuilder()  # merged cells expanded the way every extractor expands them
     for cell, text in zip(grid.cells, texts, strict=True):
         builder.place(cell.row, cell.col, text, cell.rowspan, cell.colspan)

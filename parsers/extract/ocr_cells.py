@@ -48,13 +48,14 @@ class _Ink:
 
 
 def read_cells(grey: Image.Image, threshold: int, grid: RuledGrid, values: frozenset[int],
-               ) -> list[str]:
+               labels: bool = True) -> list[str]:
     """The text of every cell of ``grid`` (indexes as ``grid.cells``): "" for cells without
-    ink, numbers as printed for the cells in ``values``, labels without spaces."""
+    ink, numbers as printed for the cells in ``values``, labels without spaces ("" when
+    ``labels`` is False)."""
     ink = binarise(grey, threshold)
     inked = [i for i, cell in enumerate(grid.cells) if cell.inked]
     value_ids = [i for i in inked if i in values]
-    label_ids = [i for i in inked if i not in values]
+    label_ids = [i for i in inked if i not in values] if labels else []
     extents = {i: _extent(ink.crop(grid.cells[i].box)) for i in value_ids}
     digit = _digit_height(list(extents.values()))
     scale = min(DIGIT_PX / digit, MAX_SCALE) if digit and digit < SMALL_DIGIT_PX else 1.0
