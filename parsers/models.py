@@ -49,7 +49,9 @@ class Organisation(Base):
 
 class ParsedDocument(Base):
     __tablename__ = "parsed_documents"
-    __table_args__ = (Index("ix_parsed_documents_report", "report_id"),)
+    __table_args__ = (Index("ix_parsed_documents_report", "report_id"),
+                      # a report is rebuilt from its documents, found by organisation and year
+                      Index("ix_parsed_documents_org_year", "org_name", "year"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     payload_digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex
