@@ -75,8 +75,13 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> dict:
         client.get_all(_urls(first))
         _move(sim, LATER)
         later = _truth(sim)
-        urls = _urls(later)
-        # The removed and moved reports' old addresses, asked again as a recrawl would.
+        # What a recrawl would find changed: the new URLs, the revised report's URLs again,
+        # and the removed and moved reports' old addresses (unchanged documents are tested
+        # by the first date already).
+        seen = set(_urls(first))
+        revised = later["events"]["revised"]["report"]
+        urls = [u for u in _urls(later) if u not in seen]
+        urls += [u["url"] for r in later["reports"] if r["id"] == revised for u in r["urls"]]
         urls += [later["events"]["removed"]["url"], later["events"]["moved"]["from"]]
         client.get_all(list(dict.fromkeys(urls)))
         archive.close()
