@@ -54,7 +54,18 @@ def process_alive(host: str, pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether a process has died and not been reaped yet (Linux /proc). A crawl's archive
+    writer killed with the crawl (kill -9 of the process group) stays a zombie until init
+    reaps it, about 1.5 s here, and ``kill(pid, 0)`` still finds it: a crawl restarted at
+    once would take the dead writer's file for one still being written."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _writer_alive(writer: str | None) -> bool:

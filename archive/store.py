@@ -3,6 +3,10 @@ in the index, deduplicated by payload digest across URLs and crawls.
 
 Order of work per exchange: write the records (fsync), then commit the index rows. A crash
 in between leaves bytes the index does not claim, never a claim without bytes.
+
+A crawl hands its exchanges to ``Archive.submit``: one writer archives them in groups, one
+fsync and one index transaction per group, with the same guarantee (``GroupCommit``, a
+thread; or the crawl's writer process, crawler.archiver, set with ``set_writer``).
 """
 
 from __future__ import annotations
@@ -12,14 +16,18 @@ import logging
 import os
 import socket
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, PoolProxiedConnection, Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
 from warcio.statusandheaders import StatusAndHeaders
 
+from .groupcommit import ExchangeWriter, GroupCommit
 from .db import create_schema, make_engine, session_factory
 from .locations import Locations
 from .reader import ArchivedRecord, header_value, parse_record
@@ -33,6 +41,8 @@ from .warc import (
 )
 
 log = logging.getLogger(__name__)
+_CAPTURES = cast(Table, Capture.__table__)
+_WARC_FILES = cast(Table, WarcFile.__table__)
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 SOFTWARE = "xxgk-archive (warcio)"
@@ -54,6 +64,20 @@ class Exchange:
     captured_at: datetime  # UTC
     crawl_run_id: int | None = None
     fingerprint: str | None = None  # the client's request key, for resuming
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A record that is not an HTTP exchange (a browser's DOM, extracted text), as
+    ``record_resource`` takes it: for ``submit_resource``, whose writer may be a process."""
+
+    url: str
+    body: bytes
+    content_type: str
+    record_type: str = "resource"
+    captured_at: datetime | None = None  # UTC; None: when it is written
+    refers_to: str | None = None
+    crawl_run_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,21 +122,27 @@ class Archive:
     """Writes through one open WARC file at a time; thread-safe."""
 
     def __init__(self, home: Home, *, max_warc_size: int = DEFAULT_MAX_WARC_SIZE,
-                 prefix: str = "xxgk", crawl_run_id: int | None = None) -> None:
+                 prefix: str = "xxgk", crawl_run_id: int | None = None,
+                 maintenance: bool = True) -> None:
+        """``maintenance=False`` skips what opening a home does once per process (schema
+        migrations, repair of abandoned files, storage check, pending uploads): for a
+        helper process (a crawl's archive writer) whose parent has just done it."""
         self.home = home.ensure()
         self.engine = make_engine(home.database_url)
-        create_schema(self.engine)
+        if maintenance:
+            create_schema(self.engine)
         self.sessions = session_factory(self.engine)
-        from .recover import repair_abandoned_files
+        from .recover import Repaired, repair_abandoned_files
 
-        self.repaired = repair_abandoned_files(self)
+        self.repaired: list[Repaired] = repair_abandoned_files(self) if maintenance else []
         # Where sealed files go: the local folder, or S3 when XXGK_S3_BUCKET is set. Checked
         # now (bucket, versioning, Object Lock), not at the first upload an hour later.
         self.storage = storage_from_env(self.home.archive_dir)
-        self.storage_check = self.storage.check()
+        self.storage_check = self.storage.check() if maintenance else None
         self.locations = Locations(self.home)
         self.locations._storage = self.storage
-        self._upload_pending()
+        if maintenance:
+            self._upload_pending()
         self.max_warc_size = max_warc_size
         self.prefix = prefix
         self.crawl_run_id = crawl_run_id
@@ -120,6 +150,12 @@ class Archive:
         self._file_id: int | None = None
         self._serial = 0
         self._lock = threading.Lock()
+        self._group: ExchangeWriter | None = None
+        self._group_lock = threading.Lock()
+        # last_capture's own connection (SQLite), opened on first use
+        self._reader: PoolProxiedConnection | None = None
+        self._reader_sql = ""
+        self._reader_lock = threading.Lock()
 
     # --- files -----------------------------------------------------------------------------
 
@@ -180,6 +216,15 @@ class Archive:
         self._file_id = None
 
     def close(self) -> None:
+        """Archive what is still queued (``submit``), then seal the open file."""
+        with self._group_lock:
+            group, self._group = self._group, None
+        if group is not None:
+            group.close()  # not under self._lock: its writer thread needs it to drain
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         with self._lock:
             self._seal()
             self.engine.dispose()
@@ -203,9 +248,27 @@ class Archive:
     def last_capture(self, url: str) -> Validators | None:
         """The newest successful capture of a URL with validators (ETag, Last-Modified), for
         conditional requests: a challenge, a cookie stub or a 503 says nothing about it.
-        Asked for every request: one prepared Core statement, no ORM objects."""
-        with self.engine.connect() as connection:
-            row = connection.execute(self._VALIDATED, {"url": url}).first()
+
+        Asked for every request, in the crawler's reactor thread. On SQLite through a plain
+        cursor on a connection kept for it, the statement compiled once: about 20 us, where
+        a pooled Core connection took 125 us (and more under load). Like any connection it
+        reads (WAL) what the writer has committed; it never writes."""
+        if self.engine.dialect.name != "sqlite":
+            with self.engine.connect() as connection:
+                row = connection.execute(self._VALIDATED, {"url": url}).first()
+            return Validators(*row) if row is not None else None
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = self.engine.raw_connection()
+                marker = "\x00url\x00"  # compiled with literal values, then the URL as ?
+                self._reader_sql = str(self._VALIDATED.params(url=marker).compile(
+                    dialect=self.engine.dialect, compile_kwargs={"literal_binds": True})
+                ).replace(f"'{marker}'", "?")
+            cursor = self._reader.cursor()
+            try:
+                row = cursor.execute(self._reader_sql, (url,)).fetchone()
+            finally:
+                cursor.close()
         return Validators(*row) if row is not None else None
 
     @staticmethod
@@ -237,61 +300,153 @@ class Archive:
 
     # --- writing -----------------------------------------------------------------------------
 
+    def group_commit(self, *, max_batch: int = 64, max_latency: float = 0.05
+                     ) -> ExchangeWriter:
+        """The writer behind ``submit``: unless one was set (``set_writer``), a GroupCommit
+        thread started on first use; the arguments count only for the call that starts it
+        (a crawl process starts it with its settings)."""
+        with self._group_lock:
+            if self._group is None:
+                self._group = GroupCommit(self, max_batch=max_batch, max_latency=max_latency)
+            return self._group
+
+    def set_writer(self, writer: ExchangeWriter) -> None:
+        """Have ``submit`` go to this writer (e.g. a crawl's archive writer process, writing
+        into this home through an Archive of its own); ``close`` closes it."""
+        with self._group_lock:
+            if self._group is not None:
+                raise RuntimeError("the archive already has a writer")
+            self._group = writer
+
+    def submit(self, exchange: Exchange) -> Future[Stored]:
+        """Archive an exchange in the writer thread, together with those submitted about the
+        same time (see GroupCommit). The future resolves to what ``record`` returns, once
+        the records are on disk and in the committed index; or to its exception."""
+        return self.group_commit().submit(exchange)
+
+    def submit_resource(self, resource: Resource) -> Future[int]:
+        """``record_resource`` through the writer, when it takes resources (the crawl's
+        writer process: its records then stay in the crawl's one WARC file, and the caller,
+        the reactor, does not wait for an fsync); otherwise recorded here and now. The
+        future resolves to the capture id."""
+        with self._group_lock:
+            writer = self._group
+        submit = getattr(writer, "submit_resource", None)
+        if submit is not None:
+            return submit(resource)
+        future: Future[int] = Future()
+        try:
+            future.set_result(self.record_resource(
+                resource.url, resource.body, resource.content_type,
+                record_type=resource.record_type, captured_at=resource.captured_at,
+                refers_to=resource.refers_to, crawl_run_id=resource.crawl_run_id))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+    def flush(self) -> None:
+        """Wait until every submitted exchange is archived (or has failed)."""
+        with self._group_lock:
+            group = self._group
+        if group is not None:
+            group.flush()
+
     def record(self, exchange: Exchange) -> Stored:
         """Archive one exchange: on disk (fsync) and in the index before it returns."""
         return self.record_batch([exchange])[0]
 
+    def record_group(self, exchanges: list[Exchange]) -> list[Stored | Exception]:
+        """``record_batch``, except that an exchange that cannot be archived fails alone:
+        after a failed batch each exchange is tried by itself, and gets its own result or
+        exception (what recording them one by one gave)."""
+        try:
+            return list(self.record_batch(exchanges))
+        except Exception as exc:  # noqa: BLE001 - handed back per exchange
+            if len(exchanges) == 1:
+                return [exc]
+        results: list[Stored | Exception] = []
+        for exchange in exchanges:
+            try:
+                results.append(self.record(exchange))
+            except Exception as exc:  # noqa: BLE001 - handed back per exchange
+                results.append(exc)
+        return results
+
+    # record_batch's statements, built once: building and caching a statement cost more
+    # than running it, per group of a crawl's responses.
+    _KNOWN = (select(Capture.id, Capture.payload_digest, Capture.url, Capture.captured_at,
+                     Capture.payload_length)
+              .where(Capture.payload_digest.in_(bindparam("digests", expanding=True)),
+                     Capture.record_type == "response")
+              .order_by(Capture.id.desc()))
+    _INSERT = insert(_CAPTURES)
+    _IDS = select(Capture.warc_record_id, Capture.id).where(
+        Capture.warc_record_id.in_(bindparam("records", expanding=True)))
+    _REFERS = (update(_CAPTURES).where(_CAPTURES.c.id == bindparam("capture"))
+               .values(refers_to_id=bindparam("refers")))
+    _FILE_SIZE = (update(_WARC_FILES).where(_WARC_FILES.c.id == bindparam("file"))
+                  .values(size=bindparam("size")))
+
     def record_batch(self, exchanges: list[Exchange]) -> list[Stored]:
         """Archive several exchanges with one fsync and one index transaction (imports,
-        bulk loads): the same guarantee as ``record``, at a fraction of the cost per record.
-        Identical payloads within the batch are deduplicated too. Index rows go in as one
-        Core executemany: ORM objects cost more than the rest of the work."""
+        bulk loads, a crawl's group commit): the same guarantee as ``record``, at a fraction
+        of the cost per record. Identical payloads within the batch are deduplicated too.
+        Core statements on one connection, prepared once; index rows go in as one
+        executemany: ORM objects cost more than the rest of the work. (A 304 needs the ORM
+        to find the capture it confirms: a session on the same connection, then.)"""
         with self._lock:
             writer, file_id = self._current()
-            with self.sessions.begin() as session:
+            start = writer.size
+            try:
+                made, ids = self._write_batch(writer, file_id, exchanges)
+            except BaseException:
+                # Nothing of the batch is claimed (its transaction did not commit): its
+                # records go too, so that what is retried (record_group) is there once.
+                writer.truncate(start)
+                raise
+            out = []
+            for index, kind, digest, new_payload, original in made:
+                payload_id = ids[index] if original is None else (
+                    original.id if original.id is not None else ids[original.row])
+                out.append(Stored(ids[index], kind, digest, new_payload, payload_id))
+            return out
+
+    def _write_batch(self, writer: WarcFileWriter, file_id: int, exchanges: list[Exchange]
+                     ) -> tuple[list[tuple[int, str, str | None, bool, _Payload | None]],
+                                list[int]]:
+        """record_batch's records and index rows, in one transaction: (what _record made
+        of each exchange, the ids of the index rows)."""
+        with self.engine.begin() as connection:
+            session = _LazySession(connection)
+            try:
                 digests = {sha256_label(ex.body)[0] for ex in exchanges
                            if ex.body and ex.status != 304}
                 known: dict[str, _Payload] = {}
                 if digests:
-                    for row in session.execute(
-                            select(Capture.id, Capture.payload_digest, Capture.url,
-                                   Capture.captured_at, Capture.payload_length)
-                            .where(Capture.payload_digest.in_(digests),
-                                   Capture.record_type == "response")
-                            .order_by(Capture.id.desc())):
+                    for row in connection.execute(self._KNOWN, {"digests": list(digests)}):
                         known[row.payload_digest] = _Payload(row.id, None, row.url,
                                                              row.captured_at,
                                                              row.payload_length)
                 rows: list[dict] = []
                 made = [self._record(session, writer, file_id, ex, known, rows)
                         for ex in exchanges]
-                writer.sync()  # the bytes are on disk before the index claims them
-                # executemany, then the ids by record id (unique): RETURNING with row order
-                # falls back to one statement per row on SQLite.
-                connection = session.connection()
-                connection.execute(insert(Capture.__table__),
-                                   [{k: v for k, v in row.items() if k != "_refers_row"}
-                                    for row in rows])
-                by_record = dict(connection.execute(
-                    select(Capture.warc_record_id, Capture.id).where(
-                        Capture.warc_record_id.in_([row["warc_record_id"] for row in rows]))
-                ).all())
-                ids = [by_record[row["warc_record_id"]] for row in rows]
-                fixes = [{"capture": ids[i], "refers": ids[row["_refers_row"]]}
-                         for i, row in enumerate(rows) if row.get("_refers_row") is not None]
-                if fixes:
-                    connection.execute(
-                        update(Capture.__table__)
-                        .where(Capture.__table__.c.id == bindparam("capture"))
-                        .values(refers_to_id=bindparam("refers")), fixes)
-                session.execute(update(WarcFile).where(WarcFile.id == file_id)
-                                .values(size=writer.size))
-                out = []
-                for index, kind, digest, new_payload, original in made:
-                    payload_id = ids[index] if original is None else (
-                        original.id if original.id is not None else ids[original.row])
-                    out.append(Stored(ids[index], kind, digest, new_payload, payload_id))
-                return out
+            finally:
+                session.close()
+            writer.sync()  # the bytes are on disk before the index claims them
+            # executemany, then the ids by record id (unique): RETURNING with row order
+            # falls back to one statement per row on SQLite.
+            connection.execute(self._INSERT,
+                               [{k: v for k, v in row.items() if k != "_refers_row"}
+                                for row in rows])
+            by_record = dict(connection.execute(
+                self._IDS, {"records": [row["warc_record_id"] for row in rows]}).all())
+            ids = [by_record[row["warc_record_id"]] for row in rows]
+            fixes = [{"capture": ids[i], "refers": ids[row["_refers_row"]]}
+                     for i, row in enumerate(rows) if row.get("_refers_row") is not None]
+            if fixes:
+                connection.execute(self._REFERS, fixes)
+            connection.execute(self._FILE_SIZE, {"file": file_id, "size": writer.size})
+        return made, ids
 
     def _record(self, session, writer: WarcFileWriter, file_id: int,  # type: ignore[no-untyped-def]
                 ex: Exchange, known: dict[str, _Payload], rows: list[dict]
@@ -380,6 +535,30 @@ class Archive:
                 session.add(capture)
                 session.flush()
                 return capture.id
+
+
+class _LazySession:
+    """An ORM session on record_batch's connection (inside its transaction), made only when
+    an exchange needs one (a 304: which capture it confirms)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._session: Session | None = None
+
+    def _get(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection)
+        return self._session
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._get().scalars(*args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._get().get(*args, **kwargs)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
 
 
 def _target(url: str) -> str:

@@ -78,6 +78,14 @@ class WarcFileWriter:
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
+    def truncate(self, size: int) -> None:
+        """Cut the file back to ``size`` bytes: the records written after it were never
+        claimed by the index (their transaction failed) and are written again, or not at
+        all; left in place they would be records the index does not know."""
+        self._fh.flush()
+        self._fh.truncate(size)
+        self._fh.seek(size)
+
     def response(self, url: str, when: datetime, http: StatusAndHeaders, body: bytes,
                  extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         headers = {"WARC-Date": warc_date(when), **(extra or {})}

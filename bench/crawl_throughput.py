@@ -13,6 +13,7 @@ Every crawl runs in its own process (Twisted's reactor starts once per process);
 runs in another one, so it does not share the crawler's GIL. See bench/README.md.
 
     python bench/crawl_throughput.py [--pages N] [--hosts N] [--per-host N] [--repeat N] [--json]
+                                     [--profile FILE]
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise, zip_longest
 from pathlib import Path
@@ -194,6 +197,73 @@ def warm_up(sim: Simulator, targets: list[Target]) -> tuple[list[Target], float]
 # --- the crawl processes ---------------------------------------------------------------------
 
 
+class _Snapshot:
+    """A thread's profile as pstats takes it, without ``Profile.disable``: that would be
+    called from the main thread and only ever switch the main thread's profiling off, while
+    unwinding the other thread's call stack under its feet."""
+
+    def __init__(self, profile) -> None:  # type: ignore[no-untyped-def]
+        profile.snapshot_stats()
+        self.stats = profile.stats
+
+    def create_stats(self) -> None:
+        """Taken in __init__ already."""
+
+
+@contextmanager
+def profiled(path: str | None, top: int = 30) -> Iterator[None]:
+    """cProfile of every thread of a worker (cProfile alone sees only the thread that
+    enabled it), merged into one pstats file; the top entries are printed too. The full
+    crawl's archive writer process (crawler.archiver) writes its own profile next to it,
+    ``FILE.writer``.
+
+    cProfile's own clock (wall time): a CPU-time clock (time.thread_time) is a system call
+    per event and made the crawls ten times slower, which drowns what is measured. Waiting
+    therefore shows up as time, under what it waits in: the reactor in ``epoll.poll``,
+    idle worker threads in ``SimpleQueue.get``, a thread waiting for a lock in ``acquire``.
+    Profiling still slows a crawl down about twofold: read shares, not absolute figures."""
+    if not path:
+        yield
+        return
+    import cProfile
+    import pstats
+    import threading
+
+    threads: list[cProfile.Profile] = []
+
+    def start_thread(frame, event, arg) -> None:  # type: ignore[no-untyped-def]
+        # Called for the first profile event of every new thread: hands over to a profiler
+        # of its own.
+        sys.setprofile(None)
+        profile = cProfile.Profile()
+        threads.append(profile)
+        profile.enable()
+
+    os.environ["XXGK_ARCHIVE_WRITER_PROFILE"] = f"{path}.writer"  # = crawler.archiver
+    main = cProfile.Profile()
+    threading.setprofile(start_thread)
+    main.enable()
+    try:
+        yield
+    finally:
+        main.disable()
+        threading.setprofile(None)  # type: ignore[arg-type]
+        stats = pstats.Stats(main, stream=sys.stdout)
+        for profile in threads[:]:  # a copy: a thread starting late may still add one
+            stats.add(_Snapshot(profile))
+        stats.dump_stats(path)
+        print(f"    profile of {1 + len(threads)} threads written to {path}; top {top} by "
+              f"own time, then by cumulative time:", flush=True)
+        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats("cumulative").print_stats(top)
+        writer = Path(f"{path}.writer")
+        if writer.exists():
+            print(f"    the archive writer's profile: {writer}; top {top} by own time:")
+            pstats.Stats(str(writer), stream=sys.stdout).sort_stats("tottime").print_stats(top)
+        sys.stdout.flush()
+
+
+
 def run_worker(mode: str, spec: dict, workdir: Path, label: str) -> dict:
     """One crawl in its own process; its progress lines go to our stderr, its log to a file."""
     n = len(list(workdir.glob(f"{mode}-*.json")))
@@ -239,6 +309,25 @@ def polite_bare_settings(hosts: int) -> dict:
             "DOWNLOAD_DELAY_JITTER": 0}
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's child processes that are still running: the full crawl
+    archives in a writer process of its own (crawler.archiver), whose work is part of what
+    a page costs. Read from /proc (utime + stime of each child); Linux only."""
+    total = 0.0
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[1] == me:  # fields after the name: state, ppid, ..., utime, stime
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
 def _clock_spider(base):  # type: ignore[no-untyped-def]
     """A spider class that times its crawl: first request sent to last response received
     (robots.txt left out of the count), with a progress line every few seconds."""
@@ -259,12 +348,19 @@ def _clock_spider(base):  # type: ignore[no-untyped-def]
             cls.instances.append(spider)
             crawler.signals.connect(spider._sent, signal=signals.request_reached_downloader)
             crawler.signals.connect(spider._received, signal=signals.response_received)
+            crawler.signals.connect(spider._closed, signal=signals.spider_closed)
             return spider
+
+        def _closed(self, spider) -> None:  # type: ignore[no-untyped-def]
+            # The archive writer is still running here (it is closed after the crawl).
+            if self.first is not None:
+                self.children_last = children_cpu()
 
         def _sent(self, request, spider) -> None:  # type: ignore[no-untyped-def]
             if self.first is None:
                 self.first = self.shown = time.monotonic()
                 self.cpu_first = time.process_time()
+                self.children_first = self.children_last = children_cpu()
 
         def _received(self, response, request, spider) -> None:  # type: ignore[no-untyped-def]
             if response.url.endswith("/robots.txt"):
@@ -291,9 +387,13 @@ def _clock_spider(base):  # type: ignore[no-untyped-def]
             return {"responses": self.responses, "seconds": elapsed,
                     "pages_per_s": self.responses / elapsed if elapsed else 0.0,
                     "steady_pages_per_s": (hi - lo) / middle if middle else 0.0,
-                    # CPU time of this process per page: less swayed by other load than wall time
-                    "cpu_ms_per_page": 1000 * (self.cpu_last - self.cpu_first) / self.responses
-                    if self.responses else 0.0,
+                    # CPU time per page of the crawl (this process and its helper processes:
+                    # the archive writer): less swayed by other load than wall time
+                    "cpu_ms_per_page": 1000 * (self.cpu_last - self.cpu_first
+                                               + self.children_last - self.children_first)
+                    / self.responses if self.responses else 0.0,
+                    "helper_cpu_ms_per_page": 1000 * (self.children_last - self.children_first)
+                    / self.responses if self.responses else 0.0,
                     "stats": {k: v for k, v in self.crawler.stats.get_stats().items()
                               if isinstance(v, (int, float)) and not k.startswith("memusage")}}
 
@@ -317,7 +417,8 @@ def worker_bare(spec: dict) -> None:
     process = CrawlerProcess(spec["settings"])
     crawler = process.create_crawler(Bare)
     process.crawl(crawler)
-    process.start()
+    with profiled(spec.get("profile")):
+        process.start()
     Path(spec["out"]).write_text(json.dumps(Bare.instances[0].timing()))
 
 
@@ -342,8 +443,9 @@ def worker_full(spec: dict) -> None:
                 home=f"http://{hosts[0]}/")
     run.spider_class = lambda site: Full  # our spider in place of the CMS family's
     home = Home(Path(spec["home"]))
-    result = run.run_crawl([site], home, proxy=spec["proxy"], overrides=spec["settings"],
-                           fresh=True)
+    with profiled(spec.get("profile")):
+        result = run.run_crawl([site], home, proxy=spec["proxy"], overrides=spec["settings"],
+                               fresh=True)
     out = Full.instances[0].timing()
     out["run"] = {k: getattr(result.runs.get("bench"), k, None)
                   for k in ("requests", "new_payloads", "revisits", "errors", "new_documents")}
@@ -366,7 +468,18 @@ def archive_size(home) -> dict:  # type: ignore[no-untyped-def]
 # --- the two measurements --------------------------------------------------------------------
 
 
-def bare_vs_full(workdir: Path, pages: int, repeat: int) -> dict:
+def profile_path(base: str | None, mode: str, run: int, repeat: int) -> str | None:
+    """Where a part-1 worker writes its profile: FILE for the full crawl, FILE-bare for the
+    bare one (the baseline to compare against), -N before the suffix when there are several
+    runs."""
+    if not base:
+        return None
+    path = Path(base)
+    tag = ("-bare" if mode == "bare" else "") + (f"-{run}" if repeat > 1 else "")
+    return str(path.with_name(path.stem + tag + path.suffix))
+
+
+def bare_vs_full(workdir: Path, pages: int, repeat: int, profile: str | None = None) -> dict:
     with Simulator(workdir) as sim:
         say(f"bare vs full: simulator on {sim.proxy} (seed world, calm); load {load()}")
         targets, ceiling = warm_up(sim, seed_targets(pages))
@@ -377,18 +490,21 @@ def bare_vs_full(workdir: Path, pages: int, repeat: int) -> dict:
         bare, full = [], []
         for i in range(1, repeat + 1):
             bare.append(run_worker("bare", {"plan": plan, "proxy": sim.proxy,
-                                            "settings": bare_settings()}, workdir,
-                                   f"bare #{i}"))
+                                            "settings": bare_settings(),
+                                            "profile": profile_path(profile, "bare", i, repeat)},
+                                   workdir, f"bare #{i}"))
             say(f"  bare #{i}: {bare[-1]['responses']} pages in {bare[-1]['seconds']:.1f} s, "
                 f"{bare[-1]['pages_per_s']:.0f} pages/s, {bare[-1]['cpu_ms_per_page']:.1f} ms "
                 f"CPU/page (load {bare[-1]['load']})")
             home = workdir / f"home-{i}"
             full.append(run_worker("full", {"plan": plan, "proxy": sim.proxy,
-                                            "settings": full_overrides(), "home": str(home)},
+                                            "settings": full_overrides(), "home": str(home),
+                                            "profile": profile_path(profile, "full", i, repeat)},
                                    workdir, f"full #{i}"))
             say(f"  full #{i}: {full[-1]['responses']} pages in {full[-1]['seconds']:.1f} s, "
                 f"{full[-1]['pages_per_s']:.0f} pages/s, {full[-1]['cpu_ms_per_page']:.1f} ms "
-                f"CPU/page, archive {full[-1]['archive']['bytes']:,} bytes "
+                f"CPU/page ({full[-1]['helper_cpu_ms_per_page']:.1f} of them in the archive "
+                f"writer), archive {full[-1]['archive']['bytes']:,} bytes "
                 f"(load {full[-1]['load']})")
             shutil.rmtree(home, ignore_errors=True)
     bare_rate = statistics.median(r["pages_per_s"] for r in bare)
@@ -526,6 +642,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--keep", action="store_true",
                         help="keep the work folder (worker logs and results)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="part 1: cProfile the crawl workers (every thread, CPU time) into "
+                             "pstats files: FILE for the full crawl, FILE-bare for the bare "
+                             "one; the top entries are printed. Slows the crawls down")
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "SPEC"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -536,7 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"load_start": load()}
     try:
         if args.pages > 0:
-            result["bare_vs_full"] = bare_vs_full(workdir, args.pages, args.repeat)
+            result["bare_vs_full"] = bare_vs_full(workdir, args.pages, args.repeat,
+                                                  args.profile)
         if args.hosts > 0:
             result["many_hosts"] = many_hosts(workdir, args.hosts, args.per_host, args.repeat)
     finally:

@@ -385,8 +385,14 @@ def main() -> None:
                              "indexer's, as `xxgk reindex --all`)")
     parser.add_argument("--slow-samples", type=int, default=3,
                         help="DOC and image-table documents timed for information")
+    parser.add_argument("--formats", default=",".join(FORMATS),
+                        help="comma-separated formats to time (default: all four)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        parser.error(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     figures: dict = {"load_average_start": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
         root = Path(tmp)
@@ -396,7 +402,7 @@ def main() -> None:
         say("fetching report documents from the simulator ...")
         by_format, other, image_bytes = collect(root)
         figures["formats"] = {}
-        for fmt in FORMATS:
+        for fmt in formats:
             say(f"{fmt}: screening {len(by_format[fmt])} documents ...")
             kept, dropped = screen(by_format[fmt])
             by_format[fmt] = kept
@@ -407,8 +413,10 @@ def main() -> None:
             figures["formats"][fmt] = result
             say(f"  {result['reports_per_s_cpu']:.1f} reports/s (CPU), "
                 f"{result['reports_per_s_wall']:.1f}/s (wall)")
-        say("DOC and image-table pages (for information) ...")
-        figures["slow"] = time_slow(other, image_bytes, args.slow_samples)
+        if args.slow_samples:
+            say("DOC and image-table pages (for information) ...")
+        if args.slow_samples:
+            figures["slow"] = time_slow(other, image_bytes, args.slow_samples)
         if args.reindex:
             check_distinct(by_format)
             figures["reindex"] = bench_reindex(root, by_format, args.reindex, args.workers)
@@ -423,7 +431,7 @@ def print_table(figures: dict) -> None:
     start, end = figures["load_average_start"], figures["load_average"]
     print(f"parser throughput, one process (one core); load average {start[0]:.2f} at start, "
           f"{end[0]:.2f} at end (2 cores shared)")
-    for fmt in FORMATS:
+    for fmt in figures["formats"]:
         f = figures["formats"][fmt]
         value = (f"{f['reports_per_s_cpu']:,.1f}/s CPU ({f['reports_per_s_wall']:,.1f}/s wall)")
         target = TARGETS[fmt]

@@ -3,6 +3,8 @@ progress while a crawl runs."""
 
 from __future__ import annotations
 
+import asyncio
+
 from scrapy import signals
 
 from crawler.progress import board
@@ -30,7 +32,13 @@ class CrawlRunExtension:
                                   status=response.status,
                                   capture_id=response.meta.get("xxgk_capture_id"))
 
-    def spider_closed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]
+    async def spider_closed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]
+        archive = getattr(spider, "archive", None)
+        if archive is not None:
+            # Exchanges still queued for the archive's writer (group commit) are written
+            # first: the run's counts come from the index. Waited for in a thread: the
+            # other sites of the process go on meanwhile, their requests on time.
+            await asyncio.to_thread(archive.flush)
         ledger = getattr(spider, "ledger", None)
         if ledger is not None and spider.crawl_run_id is not None:
             self.run = ledger.finish_run(spider.crawl_run_id, self.crawler.stats.get_stats(),

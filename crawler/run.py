@@ -7,12 +7,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from archive.home import Home
 from archive.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
+from crawler.archiver import ArchiveWriterProcess
 from crawler import settings as default_settings
 from crawler.ledger import Ledger, SiteBusy
 from crawler.registry import Site
@@ -58,11 +59,23 @@ def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) ->
     launch["args"] = [*launch["args"],
                       f"--proxy-pac-url={browser_pac(scope or [], settings.get('XXGK_PROXY'))}"]
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, "cmdline")
-    # The browser must present our User-Agent: challenge cookies are bound to it, and plain
-    # requests reuse them.
-    settings.set("PLAYWRIGHT_CONTEXTS", {"default": {"user_agent": settings.get("USER_AGENT")}},
-                 "cmdline")
+    # No PLAYWRIGHT_CONTEXTS: a startup context would launch Chromium with every crawl. The
+    # challenge solver asks for its context, with our User-Agent, on its first visit
+    # (CookieChallengeMiddleware.browser_context).
     return settings
+
+
+def start_archive_writer(archive: Archive, home: Home, settings: Settings) -> None:
+    """Where the responses are archived (``Archive.submit``): a process of its own
+    (``crawler.archiver``, XXGK_ARCHIVE_PROCESS), or a thread of this one; both in groups
+    of up to XXGK_ARCHIVE_MAX_BATCH, XXGK_ARCHIVE_MAX_LATENCY seconds apart at most."""
+    max_batch = settings.getint("XXGK_ARCHIVE_MAX_BATCH", 64)
+    max_latency = settings.getfloat("XXGK_ARCHIVE_MAX_LATENCY", 0.05)
+    if settings.getbool("XXGK_ARCHIVE_PROCESS", True):
+        archive.set_writer(ArchiveWriterProcess(home, max_batch=max_batch,
+                                                max_latency=max_latency))
+    else:
+        archive.group_commit(max_batch=max_batch, max_latency=max_latency)
 
 
 def run_crawl(sites: list[Site], home: Home, *, proxy: str | None = None,
@@ -73,30 +86,34 @@ def run_crawl(sites: list[Site], home: Home, *, proxy: str | None = None,
     A site whose last run was killed or stopped is resumed (``fresh`` starts over); a site
     another live process is crawling is refused."""
     archive = Archive(home)
-    ledger = Ledger(archive.sessions)
     result = CrawlResult()
-    settings = build_settings({**(overrides or {}), "XXGK_PROXY": proxy},
-                              scope=[host for site in sites for host in site.hosts])
-    settings.set("LOG_INSTALL_ROOT_HANDLER", True, "cmdline")
-    process = CrawlerProcess(settings)
-    crawlers = []
-    for site in sites:
-        try:
-            run = ledger.start_run(site.key, fresh=fresh)
-        except SiteBusy as exc:
-            result.refused[site.key] = str(exc)
-            continue
-        crawler = process.create_crawler(spider_class(site))
-        for key, value in site.settings.items():
-            crawler.settings.set(key, value, priority="spider")
-        crawlers.append((site, crawler))
-        process.crawl(crawler, site=site, archive=archive, ledger=ledger, crawl_run_id=run.id,
-                      resuming=run.resumed, last_year=last_year)
+    crawlers: list[tuple[Site, Crawler]] = []
     try:
+        ledger = Ledger(archive.sessions)
+        settings = build_settings({**(overrides or {}), "XXGK_PROXY": proxy},
+                                  scope=[host for site in sites for host in site.hosts])
+        settings.set("LOG_INSTALL_ROOT_HANDLER", True, "cmdline")
+        if sites:
+            # First: the writer process's start-up (imports, about 0.6 s of CPU) then runs
+            # alongside Scrapy's instead of holding up the first responses.
+            start_archive_writer(archive, home, settings)
+        process = CrawlerProcess(settings)
+        for site in sites:
+            try:
+                run = ledger.start_run(site.key, fresh=fresh)
+            except SiteBusy as exc:
+                result.refused[site.key] = str(exc)
+                continue
+            crawler = process.create_crawler(spider_class(site))
+            for key, value in site.settings.items():
+                crawler.settings.set(key, value, priority="spider")
+            crawlers.append((site, crawler))
+            process.crawl(crawler, site=site, archive=archive, ledger=ledger,
+                          crawl_run_id=run.id, resuming=run.resumed, last_year=last_year)
         if crawlers:
             process.start()
     finally:
-        archive.close()
+        archive.close()  # after the writer has archived everything it was given
     for site, crawler in crawlers:
         result.stats[site.key] = dict(crawler.stats.get_stats())
         ext = next((e for e in crawler.extensions.middlewares

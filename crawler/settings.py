@@ -35,6 +35,13 @@ XXGK_MAX_PAGES_PER_HOST = 5000  # trap budget per host and run
 XXGK_MAX_URLS_PER_SHAPE = 2000  # URLs of one shape (numbers folded) per run: calendars
 XXGK_CONDITIONAL_REQUESTS = True  # If-None-Match / If-Modified-Since from the last capture
 XXGK_PROGRESS_INTERVAL = 2.0  # seconds between progress updates; 0 turns them off
+# Responses are archived by a writer process of their own (crawler.archiver; False: a thread
+# of the crawl process, archive.groupcommit.GroupCommit), in groups: up to this many per fsync and
+# index transaction, a response waiting at most this long for others to join it. Per crawl
+# process (the archive is shared by the sites crawled in it).
+XXGK_ARCHIVE_PROCESS = True
+XXGK_ARCHIVE_MAX_BATCH = 64
+XXGK_ARCHIVE_MAX_LATENCY = 0.05  # fewer, larger groups: the writer's CPU per page drops
 COOKIES_ENABLED = True
 REDIRECT_ENABLED = True
 HTTPERROR_ALLOW_ALL = True  # errors are recorded, not dropped
@@ -69,12 +76,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # The browser, only for pages behind JavaScript challenges (scrapy-playwright; requests
 # without meta["playwright"] keep Scrapy's own handler). Chromium comes from the system:
-# browsers cannot be downloaded on our machines.
+# browsers cannot be downloaded on our machines. Started at the first challenge, not with
+# the crawl (crawler.browser): most sites never need it. No PLAYWRIGHT_CONTEXTS: a startup
+# context launches Chromium at once; the challenge solver gives its context's options.
 XXGK_BROWSER_ENABLED = True
 XXGK_CHROMIUM = "/usr/bin/chromium"
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawler.browser.LazyPlaywrightDownloadHandler",
+    "https": "crawler.browser.LazyPlaywrightDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000

@@ -64,9 +64,12 @@ class ArchiveMiddleware:
             crawl_run_id=getattr(self.crawler.spider, "crawl_run_id", None),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(request).hex())
         try:
-            # In a worker thread: the fsync and the index commit take milliseconds, and the
-            # reactor must meanwhile keep every other host's requests on time.
-            stored = await asyncio.to_thread(self.archive.record, exchange)
+            # The archive's writer (a process of its own, crawler.archiver) stores it with
+            # the exchanges of the same moment (group commit: one fsync and one index
+            # transaction for all of them); the reactor meanwhile keeps every other host's
+            # requests on time. The response goes on only once its records are on disk and
+            # in the index.
+            stored = await asyncio.wrap_future(self.archive.submit(exchange))
         except Exception as exc:
             # The response is not lost silently: the run's failures say what and why.
             spider = self.crawler.spider

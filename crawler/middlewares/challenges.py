@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.http import Response
 
+from archive.store import Resource, utcnow
+
 _COOKIE_RELOAD = re.compile(
     rb"""document\.cookie\s*=\s*['"]([A-Za-z0-9_\-]+)=([^;'"]*)[^'"]*['"]\s*;?\s*"""
     rb"""(?:window\.)?location\.(?:reload\(\)|href\s*=)""")
@@ -37,6 +39,22 @@ def cookie_reload(body: bytes) -> tuple[str, str] | None:
 
 def is_ts_challenge(body: bytes) -> bool:
     return len(body) < 50_000 and bool(_TS.search(body))
+
+
+async def _settled_content(page, tries: int = 20) -> bytes:  # type: ignore[no-untyped-def]
+    """The page's DOM once it has stopped navigating. The challenge page sets its cookie and
+    reloads itself, and ``page.content()`` fails while a navigation is under way ("Unable to
+    retrieve content because the page is navigating"): whether it still is, right after the
+    challenge has gone, depends on timing (a browser just started, a loaded machine)."""
+    for attempt in range(tries):
+        await page.wait_for_load_state("load")
+        try:
+            return (await page.content()).encode("utf-8")
+        except Exception as exc:
+            if "navigating" not in str(exc) or attempt == tries - 1:
+                raise
+            await asyncio.sleep(0.1)
+    raise AssertionError("unreachable")
 
 
 def _cookies(request: Request) -> dict[str, str]:
@@ -151,6 +169,7 @@ class CookieChallengeMiddleware:
         parts = urlsplit(request.url)
         visit = Request(f"{parts.scheme}://{parts.netloc}/", dont_filter=True,
                         meta={"playwright": True, "playwright_include_page": True,
+                              "playwright_context_kwargs": self.browser_context(),
                               "xxgk_solving": True,
                               "download_slot": f"{parts.netloc}#browser"})
         try:
@@ -165,6 +184,12 @@ class CookieChallengeMiddleware:
             self._solving.pop(host, None)
             future.set_result(None)
             resume()
+
+    def browser_context(self) -> dict[str, str]:
+        """Options of the browser context, made with the first visit (no startup context:
+        that would launch Chromium with every crawl). The browser must present our
+        User-Agent: challenge cookies are bound to it, and plain requests reuse them."""
+        return {"user_agent": self.crawler.settings.get("USER_AGENT")}
 
     def _pause_slot(self, request: Request):  # type: ignore[no-untyped-def]
         """Hold the host's download slot while its challenge is solved: requests already
@@ -203,17 +228,17 @@ class CookieChallengeMiddleware:
                 try:
                     await page.wait_for_function(
                         "!document.documentElement.outerHTML.includes('$_ts')", timeout=20_000)
-                    await page.wait_for_load_state("load")
-                    snapshot = (await page.content()).encode("utf-8")
+                    snapshot = await _settled_content(page)
                     for cookie in await page.context.cookies():
                         cookies[cookie["name"]] = cookie["value"]
                     archive = getattr(spider, "archive", None)
                     if archive is not None:
-                        archive.record_resource(request.url, snapshot,
-                                                "text/html; charset=utf-8",
-                                                record_type="resource",
-                                                crawl_run_id=getattr(spider, "crawl_run_id",
-                                                                     None))
+                        # Through the archive's writer (the crawl's one WARC file), without
+                        # holding the reactor up for its fsync.
+                        await asyncio.wrap_future(archive.submit_resource(Resource(
+                            request.url, snapshot, "text/html; charset=utf-8",
+                            record_type="resource", captured_at=utcnow(),
+                            crawl_run_id=getattr(spider, "crawl_run_id", None))))
                 except Exception as exc:  # a challenge that does not resolve is recorded
                     spider.logger.warning("browser could not pass the challenge of %s: %s",
                                           request.url, exc)
