@@ -51,7 +51,7 @@ class GroupCommit:
     """
 
     def __init__(self, archive: Archive, *, max_batch: int = 64,
-                 max_latency: float = 0.05) -> None:
+                 max_latency: float = 0.005) -> None:
         self.archive = archive
         self.max_batch = max(1, max_batch)
         self.max_latency = max(0.0, max_latency)

@@ -65,7 +65,7 @@ class ArchiveWriterProcess:
     reads the child's answers (one message per group) and settles the futures. Both threads
     spend their time in pipe I/O, without the GIL."""
 
-    def __init__(self, home: Home, *, max_batch: int = 64, max_latency: float = 0.05) -> None:
+    def __init__(self, home: Home, *, max_batch: int = 64, max_latency: float = 0.005) -> None:
         requests_in, requests_out = os.pipe()
         results_in, results_out = os.pipe()
         try:

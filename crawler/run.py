@@ -70,7 +70,7 @@ def start_archive_writer(archive: Archive, home: Home, settings: Settings) -> No
     (``crawler.archiver``, XXGK_ARCHIVE_PROCESS), or a thread of this one; both in groups
     of up to XXGK_ARCHIVE_MAX_BATCH, XXGK_ARCHIVE_MAX_LATENCY seconds apart at most."""
     max_batch = settings.getint("XXGK_ARCHIVE_MAX_BATCH", 64)
-    max_latency = settings.getfloat("XXGK_ARCHIVE_MAX_LATENCY", 0.05)
+    max_latency = settings.getfloat("XXGK_ARCHIVE_MAX_LATENCY", 0.005)
     if settings.getbool("XXGK_ARCHIVE_PROCESS", True):
         archive.set_writer(ArchiveWriterProcess(home, max_batch=max_batch,
                                                 max_latency=max_latency))

@@ -41,7 +41,7 @@ XXGK_PROGRESS_INTERVAL = 2.0  # seconds between progress updates; 0 turns them o
 # process (the archive is shared by the sites crawled in it).
 XXGK_ARCHIVE_PROCESS = True
 XXGK_ARCHIVE_MAX_BATCH = 64
-XXGK_ARCHIVE_MAX_LATENCY = 0.05  # fewer, larger groups: the writer's CPU per page drops
+XXGK_ARCHIVE_MAX_LATENCY = 0.005  # a lone response waits this long for company
 COOKIES_ENABLED = True
 REDIRECT_ENABLED = True
 HTTPERROR_ALLOW_ALL = True  # errors are recorded, not dropped
