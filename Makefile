@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 STAMPS := .make
 DEMO_PORT ?= 8765
 PYTEST_ARGS ?=
+# Two test processes, whole files each (module fixtures stay in one process): crawls and
+# index runs wait on child processes much of the time, so two keep both cores busy.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui antiword tesseract-ocr \
 	tesseract-ocr-chi-sim poppler-utils postgresql redis-server
 
@@ -47,7 +50,7 @@ serve: setup
 	$(PY) -m tests.portalsim serve --port $(DEMO_PORT)
 
 test: setup services
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(STAMPS) build *.egg-info .pytest_cache

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -44,12 +47,36 @@ def create_schema(engine: Engine) -> None:
     empty one): every process that opens the database does this, so upgrades need no
     separate step. A database made before migrations existed is stamped first."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _migration_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes opening a new database at once (two schedulers, a scheduler and
+            # a worker) would both create the tables: one migrates, the other waits.
+            connection.execute(text("select pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
         names = set(inspect(connection).get_table_names())
         config.attributes["connection"] = connection
         if "captures" in names and "alembic_version" not in names:
             command.stamp(config, "0001")
         command.upgrade(config, "head")
+
+
+MIGRATION_LOCK_KEY = 0x78786B6B_6D696772  # "xxgkmigr": pg_advisory_xact_lock's key
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """On SQLite, an flock on a file beside the database while migrating (SQLite has no
+    advisory locks, and its DDL in a deferred transaction does not serialise)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -65,13 +65,16 @@ class ArchiveWriterProcess:
     reads the child's answers (one message per group) and settles the futures. Both threads
     spend their time in pipe I/O, without the GIL."""
 
-    def __init__(self, home: Home, *, max_batch: int = 64, max_latency: float = 0.005) -> None:
+    def __init__(self, home: Home, *, max_batch: int = 64, max_latency: float = 0.005,
+                 prefix: str = "xxgk") -> None:
+        """``prefix`` starts the names of the WARC files the child writes (workers of a
+        distributed crawl give one of their own: names must not collide in a shared store)."""
         requests_in, requests_out = os.pipe()
         results_in, results_out = os.pipe()
         try:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "crawler.archiver", str(home.root), str(requests_in),
-                 str(results_out), str(max_batch), repr(max_latency)],
+                 str(results_out), str(max_batch), repr(max_latency), prefix],
                 pass_fds=(requests_in, results_out), stdin=subprocess.DEVNULL)
         finally:
             os.close(requests_in)  # the child's ends: only the child may hold them, or
@@ -261,7 +264,7 @@ def serve(archive: Archive, requests: Connection, results: Connection, max_batch
 
 
 def main(argv: list[str]) -> int:
-    root, requests_fd, results_fd, max_batch, max_latency = argv
+    root, requests_fd, results_fd, max_batch, max_latency, prefix = argv
     # Signals are for the crawl, which then shuts down and closes our input: stopping here
     # first would drop exchanges the crawl is still waiting for.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -271,7 +274,7 @@ def main(argv: list[str]) -> int:
     requests = Connection(int(requests_fd), writable=False)
     results = Connection(int(results_fd), readable=False)
     # The crawl process has just opened the home (migrations, repair, storage check).
-    archive = Archive(Home(Path(root)), maintenance=False)
+    archive = Archive(Home(Path(root)), maintenance=False, prefix=prefix)
     profile = _profiler()
     try:
         serve(archive, requests, results, int(max_batch), float(max_latency))

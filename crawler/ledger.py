@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -69,25 +70,34 @@ class Ledger:
 
     # --- runs -------------------------------------------------------------------------------
 
-    def start_run(self, site: str, *, fresh: bool = False) -> RunHandle:
-        """A new run, or the site's interrupted run taken up again (unless ``fresh``)."""
+    def start_run(self, site: str, *, fresh: bool = False,
+                  owner: tuple[str, int] | None = None,
+                  owner_alive: Callable[[], bool] | None = None) -> RunHandle:
+        """A new run, or the site's interrupted run taken up again (unless ``fresh``).
+
+        The run is recorded as ``owner``'s (host, pid; default this process). A distributed
+        crawl gives its frontier as the owner, and ``owner_alive`` says whether a running
+        run of that owner is still being crawled; any other owner's run is alive while its
+        process is."""
+        host, pid = owner or (socket.gethostname(), os.getpid())
         with self._lock, self.sessions.begin() as session:
             last = session.scalars(select(CrawlRun).where(CrawlRun.site == site)
                                    .order_by(CrawlRun.id.desc()).limit(1)).first()
-            if last is not None and last.state == RUNNING and _alive(last.host, last.pid):
+            if last is not None and last.state == RUNNING and (
+                    owner_alive() if owner_alive is not None and (last.host, last.pid)
+                    == (host, pid) else _alive(last.host, last.pid)):
                 raise SiteBusy(f"site {site} is being crawled by run {last.id} "
                                f"(pid {last.pid} on {last.host})")
             if last is not None and last.state in (RUNNING, INTERRUPTED):
                 # Killed (still "running", its process gone) or stopped early (interrupted).
                 if not fresh:
-                    last.host, last.pid = socket.gethostname(), os.getpid()
+                    last.host, last.pid = host, pid
                     last.resumed += 1
                     last.state, last.finished_at, last.finish_reason = RUNNING, None, None
                     return RunHandle(last.id, site, True)
                 last.state, last.finished_at = INTERRUPTED, last.finished_at or utcnow()
                 last.finish_reason = "superseded by a fresh run"
-            run = CrawlRun(site=site, state=RUNNING, started_at=utcnow(),
-                           host=socket.gethostname(), pid=os.getpid())
+            run = CrawlRun(site=site, state=RUNNING, started_at=utcnow(), host=host, pid=pid)
             session.add(run)
             session.flush()
             return RunHandle(run.id, site, False)

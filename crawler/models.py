@@ -66,7 +66,8 @@ class CrawlFailure(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     url: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(8), default="GET")
-    # http (final 4xx/5xx), network, timeout, too_large, robots, trap, challenge, parse
+    # http (final 4xx/5xx), network, timeout, too_large, robots, offsite, trap, challenge,
+    # parse, archive
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)

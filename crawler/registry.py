@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,8 +117,18 @@ def parse_site(entry: Any, where: str) -> Site:
                 region=(region.get("province"), region.get("city"), region.get("county")))
 
 
-def load_registry(directory: Path = SITES_DIR) -> dict[str, Site]:
-    """Every site of the registry folder, by key."""
+def registry_dir() -> Path:
+    """The registry folder: $XXGK_SITES_DIR (an operator's own list of portals, a test's
+    schedules), else the sites shipped in crawler/sites."""
+    configured = os.environ.get("XXGK_SITES_DIR")
+    return Path(configured) if configured else SITES_DIR
+
+
+def load_registry(directory: Path | None = None) -> dict[str, Site]:
+    """Every site of the registry folder (default: ``registry_dir()``), by key."""
+    directory = directory if directory is not None else registry_dir()
+    if not directory.is_dir():
+        raise RegistryError(f"the site registry folder {directory} does not exist")
     sites: dict[str, Site] = {}
     for path in sorted(directory.glob("*.yaml")):
         try:

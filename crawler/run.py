@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,10 @@ def browser_pac(scope: list[str], proxy: str | None) -> str:
 def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
-    contact = overrides.get("XXGK_CONTACT", settings.get("XXGK_CONTACT"))
+    # A deployment's contact from its environment (or settings file); -s XXGK_CONTACT wins.
+    contact = overrides.get("XXGK_CONTACT") or os.environ.get("XXGK_CONTACT") or \
+        settings.get("XXGK_CONTACT")
+    settings.set("XXGK_CONTACT", contact, "project")
     settings.set("USER_AGENT", settings.get("USER_AGENT").format(contact=contact), "project")
     for key, value in overrides.items():
         settings.set(key, value, priority="cmdline")
@@ -68,12 +72,14 @@ def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) ->
 def start_archive_writer(archive: Archive, home: Home, settings: Settings) -> None:
     """Where the responses are archived (``Archive.submit``): a process of its own
     (``crawler.archiver``, XXGK_ARCHIVE_PROCESS), or a thread of this one; both in groups
-    of up to XXGK_ARCHIVE_MAX_BATCH, XXGK_ARCHIVE_MAX_LATENCY seconds apart at most."""
+    of up to XXGK_ARCHIVE_MAX_BATCH, XXGK_ARCHIVE_MAX_LATENCY seconds apart at most. WARC
+    files are named as the archive's (``Archive.prefix``)."""
     max_batch = settings.getint("XXGK_ARCHIVE_MAX_BATCH", 64)
     max_latency = settings.getfloat("XXGK_ARCHIVE_MAX_LATENCY", 0.005)
     if settings.getbool("XXGK_ARCHIVE_PROCESS", True):
         archive.set_writer(ArchiveWriterProcess(home, max_batch=max_batch,
-                                                max_latency=max_latency))
+                                                max_latency=max_latency,
+                                                prefix=archive.prefix))
     else:
         archive.group_commit(max_batch=max_batch, max_latency=max_latency)
 

@@ -59,6 +59,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.proxy.ForwardProxyMiddleware": 100,
     # Lowest: sees what is left after retries and redirects, and every refused request.
     "crawler.middlewares.failures.FailureMiddleware": 50,
+    # Scrapy's offsite filter, its refusals recorded too (they happen at scheduling).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.failures.OffsiteMiddleware": 50,
     "crawler.middlewares.traps.TrapGuardMiddleware": 60,
 }
 ITEM_PIPELINES = {"crawler.pipelines.DocumentPipeline": 300}
@@ -96,3 +99,27 @@ PLAYWRIGHT_CHROMIUM_ARGS = [
     "--disable-features=HttpsUpgrades,Translate,OptimizationHints,MediaRouter,"
     "CertificateTransparencyComponentUpdater,AutofillServerCommunication",
 ]
+
+# Distributed mode only (`xxgk worker`, crawler.distributed_worker): several workers share one
+# crawl through Redis (XXGK_REDIS_URL). These replace or join the components above in a
+# worker; `xxgk crawl` without --distributed never reads them.
+XXGK_DISTRIBUTED_DOWNLOADER_MIDDLEWARES = {
+    # Per-host turns in Redis instead of the process's own slot delays.
+    "crawler.middlewares.politeness.PolitenessMiddleware": None,
+    "crawler.middlewares.politeness_redis.SharedCrawlDelayMiddleware": 560,
+    "crawler.middlewares.politeness_redis.HostGateMiddleware": 990,
+    # Challenge cookies one worker got, shared with the others.
+    "crawler.middlewares.challenges.CookieChallengeMiddleware": None,
+    "crawler.middlewares.challenges_redis.SharedChallengeMiddleware": 940,
+}
+XXGK_DISTRIBUTED_EXTENSIONS = {
+    "crawler.extensions.CrawlRunExtension": None,
+    "crawler.distributed_run.DistributedRunExtension": 500,
+}
+XXGK_WORKER_SITE_CONCURRENCY = 8  # a site's requests one worker holds at a time
+XXGK_FRONTIER_POLL = 0.5  # seconds between looks at an empty shared queue
+XXGK_WORKER_HEARTBEAT = 2.0  # seconds between "still busy with this site" marks
+XXGK_WORKER_STALE = 30.0  # a busy mark this old is a dead worker's
+XXGK_HOST_TURN_TTL = 90.0  # a host's turn a dead worker held is free again after this
+XXGK_HOST_POLL = 0.05  # seconds between asking for a host whose request is in flight
+XXGK_CHALLENGE_COOKIE_TTL = 600.0  # seconds shared challenge cookies are offered

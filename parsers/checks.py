@@ -8,6 +8,7 @@ is not run at all, so a missing table does not read as a consistent one.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 
@@ -35,33 +36,39 @@ def run_checks(cells: Iterable[CellValue], layout: str) -> list[Check]:
     if layout not in LAYOUTS:
         return []
     values: dict[str, Number | None] = {c.key: c.value for c in cells}
-    checks: list[Check | None] = []
+    checks = (_equal(name, values, left, right, compact)
+              for name, left, right, compact in _sums(layout))
+    return [c for c in checks if c is not None]
+
+
+@functools.cache
+def _sums(layout: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], bool], ...]:
+    """(check name, cells on the left, cells on the right, compact) of each check: the
+    same for every report of a layout, so spelled out once."""
+    sums: list[tuple[str, tuple[str, ...], tuple[str, ...], bool]] = []
     outcomes = outcome_rows(layout)
     for col, _ in APPLICANT_COLUMNS:
         a = f"applications/{{}}/{col}"
-        checks.append(_equal(f"applications.balance.{col}", values,
-                             [a.format("new_received"), a.format("carried_over")],
-                             [a.format("total_processed"), a.format("carried_forward")]))
-        checks.append(_equal(f"applications.outcomes.{col}", values,
-                             [a.format("total_processed")], [a.format(r) for r in outcomes],
-                             compact=True))
+        sums.append((f"applications.balance.{col}",
+                     (a.format("new_received"), a.format("carried_over")),
+                     (a.format("total_processed"), a.format("carried_forward")), False))
+        sums.append((f"applications.outcomes.{col}", (a.format("total_processed"),),
+                     tuple(a.format(r) for r in outcomes), True))
     rows = [row for row, _ in application_rows(layout)] + list(VARIANT_ROWS.get(layout, ()))
     for row in rows:
-        checks.append(_equal(f"applications.row_total.{row}", values,
-                             [f"applications/{row}/total"],
-                             [f"applications/{row}/{c}" for c in APPLICANTS]))
+        sums.append((f"applications.row_total.{row}", (f"applications/{row}/total",),
+                     tuple(f"applications/{row}/{c}" for c in APPLICANTS), False))
     parts = [c for c, _ in REVIEW_COLUMNS if c != "total"]
     for row, _ in REVIEW_ROWS:
-        checks.append(_equal(f"{REVIEW_CHECK}.{row}", values,
-                             [f"review_litigation/{row}/total"],
-                             [f"review_litigation/{row}/{c}" for c in parts]))
-    return [c for c in checks if c is not None]
+        sums.append((f"{REVIEW_CHECK}.{row}", (f"review_litigation/{row}/total",),
+                     tuple(f"review_litigation/{row}/{c}" for c in parts), False))
+    return tuple(sums)
 
 
 def _equal(name: str, values: dict[str, Number | None], left: Sequence[str],
            right: Sequence[str], compact: bool = False) -> Check | None:
     """sum(left) == sum(right), or None when none of the cells is present."""
-    if not any(k in values for k in (*left, *right)):
+    if values.keys().isdisjoint(left) and values.keys().isdisjoint(right):
         return None
     lhs = [values.get(k) or 0 for k in left]
     rhs = [values.get(k) or 0 for k in right]

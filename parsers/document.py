@@ -10,11 +10,14 @@ value is decided once, by ``parsers.tables``, for every format alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 BlockKind = Literal["para", "table", "image"]
 TableSource = Literal["table", "ocr"]
+_V = TypeVar("_V")
 
 
 @dataclass
@@ -77,10 +80,45 @@ class Document:
     publisher: str | None = None  # 发布机构 / ContentSource, if stated
     warnings: list[str] = field(default_factory=list)
 
+    # Views computed once while the document is only being read (``reading``).
+    _views: dict[str, object] | None = field(default=None, init=False, repr=False,
+                                             compare=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[Document]:
+        """A span in which the document is read, not changed (the parse steps): its text
+        and lines are joined once and shared, instead of once by every step that asks."""
+        if self._views is not None:  # nested: the outer span owns the views
+            yield self
+            return
+        self._views = {}
+        try:
+            yield self
+        finally:
+            self._views = None
+
+    def view(self, name: str, make: Callable[[], _V]) -> _V:
+        """``make()``, made once per ``reading`` span (every call outside one): for what
+        several steps derive from the whole text (its squeezed form, say)."""
+        views = self._views
+        if views is None:
+            return make()
+        if name not in views:
+            views[name] = make()
+        return views[name]  # type: ignore[return-value]
+
     @property
     def text(self) -> str:
         """The prose and the tables' texts in reading order (a table row per line, its cells
         separated by tabs), for recognition, prose facts and sections."""
+        return self.view("text", self._join_text)
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """``text`` split into lines."""
+        return self.view("lines", lambda: tuple(self.text.split("\n")))
+
+    def _join_text(self) -> str:
         parts: list[str] = []
         for block in self.blocks:
             if block.kind == "para":

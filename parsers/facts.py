@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .contract import CellValue, Fact
 from .document import Document
 from .metadata import report_year
-from .numerals import NUMBER, ascii_digits, squeeze, to_number
+from .numerals import NUMBER, ascii_digits, squeeze_lines, to_number
 from .tables.schema import APPLICANT_COLUMNS, GB2021, REVIEW_ROWS, application_rows
 
 _N = rf"(?P<n>{NUMBER})"
@@ -71,6 +71,11 @@ _RULES = (
           r"(?:未|没有|无)(?:发生)?(?:向申请人)?收(?:取|费)(?:[^，,。；\n]{0,16}?(?:信息处理费)|情况)"),
 )
 
+# Any rule at all: most sentences state no fact, and one search tells so (a rule that
+# matches somewhere makes this match somewhere).
+_ANY_RULE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _RULES)
+                       .replace("(?P<n>", "(?:"))
+
 # The canonical cell of the facts that have one (REPORT_FORMAT.md): its total column.
 _CELLS = {
     "applications_received": ("applications", "new_received"),
@@ -94,6 +99,8 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
     year = report_year(doc)
     found: dict[str, tuple[int, Fact, str]] = {}
     for sentence_start, sentence in _sentences(_prose(doc)):
+        if _ANY_RULE.search(sentence) is None:
+            continue
         for rule in _RULES:
             for match in rule.pattern.finditer(sentence):
                 if rule.name in found and found[rule.name][0] <= sentence_start + match.start():
@@ -120,8 +127,8 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
 def _prose(doc: Document) -> str:
     """The paragraphs as one text, asides in brackets removed, whitespace dropped, and lines a
     PDF wrapped mid-sentence joined again (a boundary stays after a sentence or a heading)."""
-    lines = [ascii_digits(squeeze(line)) for block in doc.blocks if block.kind == "para"
-             for line in block.text.split("\n")]
+    lines = squeeze_lines(ascii_digits("\n".join(block.text for block in doc.blocks
+                                                 if block.kind == "para")))
     out: list[str] = []
     for line in filter(None, lines):
         if out and (out[-1][-1] in _SENTENCE_END or len(out[-1]) < _WRAPPED_LINE

@@ -13,10 +13,11 @@ The report year is the year reported on, not the year of publication: a title sa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import Document
-from .numerals import CN_NUMERAL, cn_to_int, squeeze
+from .numerals import CN_NUMERAL, cn_to_int, squeeze, squeezed_text
 from .titles import clean_title, title_from_lines
 
 YEAR = rf"(\d{{4}}|[{CN_NUMERAL}]{{4}})"
@@ -57,10 +58,10 @@ class Metadata:
 def read_metadata(doc: Document, url: str | None = None) -> Metadata:
     """``url``, where the document was captured, is the last resort: the platform's
     ``fbtime=2022`` for the year, a CMS path date (/art/2023/1/20/, t20230120_) for the date."""
-    lines = doc.text.split("\n")
+    lines = doc.lines
     own_title = title_from_lines(lines)
     title = _title(doc.title, own_title)
-    text = squeeze(doc.text)
+    text = squeezed_text(doc)
     signature_org, signature_date = _signature(lines)
     return Metadata(
         org=_org(text, _title_org(own_title) or _title_org(doc.title), signature_org,
@@ -73,8 +74,8 @@ def read_metadata(doc: Document, url: str | None = None) -> Metadata:
 
 def report_year(doc: Document) -> int | None:
     """The report year alone (what prose facts need to ignore last year's numbers)."""
-    own_title = title_from_lines(doc.text.split("\n"))
-    return _year(squeeze(doc.text), _title(doc.title, own_title), own_title, None)
+    own_title = title_from_lines(doc.lines)
+    return _year(squeezed_text(doc), _title(doc.title, own_title), own_title, None)
 
 
 # --- title and year ----------------------------------------------------------------------
@@ -137,10 +138,10 @@ def _url_date(url: str | None) -> str | None:
     return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
 
 
-def _signature(lines: list[str]) -> tuple[str | None, str | None]:
+def _signature(lines: Sequence[str]) -> tuple[str | None, str | None]:
     """(body, ISO date) of the 落款 that ends many reports: the body's name on one line,
     the date alone on the next."""
-    tail = [squeeze(line) for line in lines if squeeze(line)][-_TAIL_LINES:]
+    tail = _last_lines(lines, _TAIL_LINES)
     for k in range(len(tail) - 1, -1, -1):
         match = _DATE.match(tail[k])
         if not match:
@@ -152,6 +153,19 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
         org = tail[k - 1] if k > 0 else None
         return (org if org and len(org) <= 40 and _ORG_END.search(org) else None), date
     return None, None
+
+
+def _last_lines(lines: Sequence[str], n: int) -> list[str]:
+    """The last ``n`` lines that are not blank, squeezed (read from the end: only the
+    signature is wanted, not the whole report squeezed)."""
+    found: list[str] = []
+    for line in reversed(lines):
+        squeezed = squeeze(line)
+        if squeezed:
+            found.append(squeezed)
+            if len(found) == n:
+                break
+    return found[::-1]
 
 
 # --- the publishing body -----------------------------------------------------------------

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from .document import Document
-from .numerals import squeeze
-from .sections import find_headings
+from .numerals import squeeze, squeezed_text
+from .sections import document_headings
 from .tables.cells import is_value_text
 from .titles import REPORT_TITLE, clean_title, decoy_word, has_placeholder, title_from_lines
 
@@ -33,7 +33,7 @@ _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this 
 def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     """(verdict, reason). ``title`` is the title known from elsewhere (the container's, the
     link's); the document's own first lines are read too."""
-    lines = doc.text.split("\n")
+    lines = doc.lines
     own = title_from_lines(lines)
     titles = [t for t in dict.fromkeys(clean_title(t) for t in (title, doc.title, own) if t) if t]
     primary = titles[0] if titles else None
@@ -46,14 +46,14 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if any(has_placeholder(t) for t in titles) or has_placeholder(head):
         return False, "a blank template (placeholders such as XX/XXXX年)"
     named = next((t for t in titles if REPORT_TITLE.search(t)), None)
-    sections = [h.number for h in find_headings(lines)]
-    labels = _table_labels(doc.text)
+    sections = [h.number for h in document_headings(doc)]
+    labels = _table_labels(squeezed_text(doc))
     opening = bool(_OPENING.search(head))
     evidence = _describe(sections, labels, opening)
     if named:
         if sections or labels >= 2 or opening:
             return True, f"title {named}; {evidence}"
-        if doc.images and len(squeeze(doc.text)) < 200:
+        if doc.images and len(squeezed_text(doc)) < 200:
             return True, f"title {named}; the body is images only (not verified)"
         return False, f"title {named} but the body has no report content (a link page?)"
     if len(sections) >= _MIN_BODY_SECTIONS and (labels >= 2 or opening) and "信息公开" in doc.text:
@@ -69,8 +69,8 @@ def _values(doc: Document) -> int:
                if not cell.spanned and is_value_text(cell.text))
 
 
-def _table_labels(text: str) -> int:
-    flat = squeeze(text).replace("（", "(").replace("）", ")")
+def _table_labels(squeezed: str) -> int:
+    flat = squeezed.replace("（", "(").replace("）", ")")
     return sum(1 for label in _TABLE_LABELS if label in flat)
 
 

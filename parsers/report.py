@@ -20,6 +20,11 @@ PRE2019_BEFORE = 2019  # the national table format began with the 2019 reports
 
 
 def parse_document(doc: Document, url: str | None = None) -> ParsedReport:
+    with doc.reading():  # every step reads the same text: joined once
+        return _parse(doc, url)
+
+
+def _parse(doc: Document, url: str | None) -> ParsedReport:
     meta = read_metadata(doc, url)
     verdict, reason = is_report(doc, meta.title)
     if not verdict:

@@ -13,6 +13,7 @@ as ``Document.text`` writes them (one row per line, cells separated by tabs).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .contract import Section
@@ -97,7 +98,13 @@ def classify_heading(line: str, brackets: bool = False) -> tuple[int, bool] | No
     return None
 
 
-def find_headings(lines: list[str]) -> list[Heading]:
+def document_headings(doc: Document) -> list[Heading]:
+    """``find_headings`` of the document's lines (found once while it is being read:
+    recognition and sections both ask)."""
+    return doc.view("headings", lambda: find_headings(doc.lines))
+
+
+def find_headings(lines: Sequence[str]) -> list[Heading]:
     """The section headings of a report, at most one per section, in reading order."""
     candidates = _candidates(lines, brackets=False)
     if not any(h.numbered for h in candidates):
@@ -112,7 +119,7 @@ def find_headings(lines: list[str]) -> list[Heading]:
     return sorted(chosen.values(), key=lambda h: h.line)
 
 
-def _candidates(lines: list[str], *, brackets: bool) -> list[Heading]:
+def _candidates(lines: Sequence[str], *, brackets: bool) -> list[Heading]:
     return [Heading(i, *found) for i, line in enumerate(lines)
             if (found := classify_heading(line, brackets)) is not None]
 
@@ -125,8 +132,8 @@ def _fits(chosen: dict[int, Heading], heading: Heading) -> bool:
 
 def read_sections(doc: Document) -> list[Section]:
     """The sections the report has, in order; a missing section is simply absent."""
-    lines = doc.text.split("\n")
-    headings = find_headings(lines)
+    lines = doc.lines
+    headings = document_headings(doc)
     sections = []
     for k, heading in enumerate(headings):
         end = headings[k + 1].line if k + 1 < len(headings) else len(lines)

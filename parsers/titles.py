@@ -8,6 +8,7 @@ holds a coarser copy of the same patterns for link titles: see the note in recog
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .numerals import squeeze
 
@@ -36,7 +37,7 @@ def clean_title(text: str) -> str:
     return squeeze(text).strip("　 ")
 
 
-def title_from_lines(lines: list[str]) -> str | None:
+def title_from_lines(lines: Sequence[str]) -> str | None:
     """The report's own title from the first lines of its text.
 
     Titles are often split over two or three lines (unit / year and 政府信息公开 / 工作年度报告),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import platform
+from pathlib import Path
 from importlib import metadata
 
 import typer
@@ -16,9 +17,11 @@ from rich.console import Console
 from archive.cli import app as archive_app
 from archive.home import HomeOption, resolve_home
 from archive.server import serve
-from crawler.cli import crawl
+from crawler.cli import crawl, worker
 from crawler.registry import load_registry, region_resolver
 from parsers import cli as parsers_cli
+from scheduler import commands as scheduler_commands
+from scheduler.config import ConfigError, load_config
 
 app = typer.Typer(
     name="xxgk",
@@ -34,8 +37,16 @@ console = Console()
 
 
 @app.callback()
-def _root() -> None:
-    """Keeps `xxgk` a command group even while it has a single subcommand."""
+def _root(config: Path | None = typer.Option(
+        None, "--config", envvar="XXGK_CONFIG", show_default=False,
+        help="Settings file (TOML, see docs/operations.md) for every command; environment "
+             "variables win over it.")) -> None:
+    """Reads the settings file, if any, before any command runs."""
+    try:
+        load_config(config)
+    except ConfigError as exc:
+        typer.echo(f"configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @app.command()
@@ -89,14 +100,22 @@ def reindex(
 
 
 app.command()(crawl)
+app.command()(worker)
 app.add_typer(archive_app, name="archive")
 app.command()(serve)
 app.command()(parsers_cli.parse)
 app.command()(parsers_cli.reports)
 app.command()(parsers_cli.report)
 app.command()(parsers_cli.export)
+app.add_typer(scheduler_commands.app, name="scheduler")
+app.command()(scheduler_commands.events)
+app.command()(scheduler_commands.status)
 
 
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

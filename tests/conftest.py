@@ -121,3 +121,19 @@ def calm(calm_sim: RunningSimulator) -> ProxyClient:
 
 def as_date(text: str) -> date:
     return date.fromisoformat(text)
+
+
+# The longest test files first: `make test` runs two processes, whole files each
+# (--dist loadfile), and a long file started last would leave the other process idle.
+LONGEST_FIRST = ("test_index", "test_crawl", "test_scheduler", "test_distributed",
+                 "test_pywb_interop", "test_crawl_resume", "test_scheduler_failover",
+                 "test_crawl_generic", "test_archive_retrieval", "test_portalsim_http",
+                 "test_memento", "test_parse_ocr")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.stem
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file is kept

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select

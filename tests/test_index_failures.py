@@ -6,19 +6,20 @@ from __future__ import annotations
 import io
 import json
 import os
-import uuid
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from archive.home import Home
 from archive.store import Archive, Exchange
 from parsers.index import Indexer
 from parsers.models import FAILED, REPORT, SKIPPED, ParsedDocument, Report
 from tests.archive_fixtures import run
+from tests.pgdb import throwaway_database
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SAMPLES = Path(__file__).parent / "fixtures" / "real_samples"
@@ -128,16 +129,9 @@ def test_bad_documents_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def postgres_url() -> str:
-    base = os.environ.get("XXGK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
-    name = f"xxgk_index_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield f"{base}/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+def postgres_url() -> Iterator[str]:
+    with throwaway_database("xxgk_index") as url:
+        yield url
 
 
 def test_index_on_postgresql(tmp_path: Path, postgres_url: str,

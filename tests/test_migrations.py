@@ -3,7 +3,6 @@ and on a real PostgreSQL (the scale-out database)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -11,14 +10,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 import crawler.models  # noqa: F401 - the ledger's tables are part of the schema
 import parsers.models  # noqa: F401 - and the reports database
+import scheduler.models  # noqa: F401 - and the scheduler's tables
 from archive.db import alembic_config, create_schema, make_engine
 from archive.models import Base
+from tests.pgdb import throwaway_database
 
-POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,16 +26,8 @@ def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    name = f"xxgk_migrations_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database("xxgk_migrations") as url:
+        yield url
 
 
 def test_migrations_build_exactly_the_models(database_url: str) -> None:
@@ -90,13 +82,8 @@ def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> No
     from archive.retrieval import Retrieval
     from archive.store import Archive, Exchange
 
-    name = f"xxgk_archive_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        monkeypatch.setenv("XXGK_DATABASE_URL",
-                           f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    with throwaway_database("xxgk_archive") as url:
+        monkeypatch.setenv("XXGK_DATABASE_URL", url)
         home = Home(tmp_path)
         archive = Archive(home)
         bodies = [b"<html>v1</html>", b"<html>v2</html>", b"<html>v1</html>"]
@@ -114,7 +101,3 @@ def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> No
             assert retrieval.payload_of(retrieval.version_at(
                 "http://www.example.gov.cn/a.html", datetime(2025, 1, 1, 0, 0, 0, 1))
             ).body == b"<html>v2</html>"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()

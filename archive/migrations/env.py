@@ -8,6 +8,7 @@ from sqlalchemy import engine_from_config, pool
 
 import crawler.models  # noqa: F401 - registers the ledger's tables on the shared metadata
 import parsers.models  # noqa: F401 - and the reports database
+import scheduler.models  # noqa: F401 - and the scheduler's tables
 from archive.models import Base
 
 config = context.config

@@ -73,6 +73,13 @@ def _add_cookie_header(request: Request, cookies: dict[str, str]) -> None:
     request.headers[b"Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
+def _not_passed(request: Request, response: Response, why: str) -> Response:
+    """The challenge page goes on as the answer; the failure middleware records why it is
+    not a usable one (kind ``challenge``)."""
+    request.meta["xxgk_challenge_failed"] = why
+    return response
+
+
 class CookieChallengeMiddleware:
     """Challenges of one host are solved by one browser visit at a time: requests that meet
     the challenge while it is being solved wait for that solve and reuse its cookies."""
@@ -90,6 +97,7 @@ class CookieChallengeMiddleware:
     async def process_request(self, request: Request) -> None:
         """While a host's challenge is being solved, its requests wait here instead of
         meeting the challenge too; then they carry the fresh cookies."""
+        request.meta.pop("xxgk_challenge_failed", None)  # a retry's copy of an earlier verdict
         if request.meta.get("xxgk_solving") or request.meta.get("playwright"):
             return None
         host = urlsplit(request.url).hostname or ""
@@ -119,7 +127,8 @@ class CookieChallengeMiddleware:
         if tries >= MAX_TRIES:
             spider.logger.warning("cookie challenge not passed after %d tries: %s", tries,
                                   request.url)
-            return response
+            return _not_passed(request, response,
+                               f"cookie challenge not passed after {tries} tries")
         name, value = stub
         spider.crawler.stats.inc_value("xxgk/challenge/cookie_reload")
         retry = request.replace(cookies={**_cookies(request), name: value}, dont_filter=True)
@@ -139,17 +148,18 @@ class CookieChallengeMiddleware:
         elif not fresh_solve:  # never solved, or its cookies expired: a browser visit is due
             tries = request.meta.get("xxgk_browser_tries", 0)
             if not self.browser_enabled or tries >= MAX_TRIES:
-                spider.logger.warning("JS challenge not passed (%s): %s",
-                                      "browser disabled" if not self.browser_enabled else
-                                      f"{tries} browser tries", request.url)
+                why = "browser disabled" if not self.browser_enabled else f"{tries} browser tries"
+                spider.logger.warning("JS challenge not passed (%s): %s", why, request.url)
                 spider.crawler.stats.inc_value("xxgk/challenge/failed")
-                return response
+                return _not_passed(request, response, f"JS challenge not passed ({why})")
             await self._solve(request, tries, spider, host)
         solved = self._solved.get(host)
         reused = request.meta.get("xxgk_reused_solve", 0)
         if not solved or reused >= MAX_TRIES:
             spider.crawler.stats.inc_value("xxgk/challenge/failed")
-            return response
+            return _not_passed(request, response, "JS challenge not passed (" + (
+                "the browser could not solve it" if not solved else
+                f"still challenged after {reused} solves") + ")")
         retry = request.replace(cookies={**sent, **solved}, dont_filter=True)
         retry.meta["xxgk_reused_solve"] = reused + 1
         retry.meta["xxgk_browser_tries"] = request.meta.get("xxgk_browser_tries", 0) + (

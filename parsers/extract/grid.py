@@ -24,6 +24,7 @@ class GridBuilder:
         self.n_rows = 0
         self.n_cols = 0
         self.overflow = False  # cells were dropped at MAX_CELLS
+        self._merged = False  # some cell covers more than its own position
 
     def occupied(self, row: int, col: int) -> bool:
         return (row, col) in self._cells
@@ -35,6 +36,20 @@ class GridBuilder:
         browser also lets the first one win). ``continued``: the cell continues a merge that
         started elsewhere (Word's vMerge="continue"), so even (row, col) is a copy of the cell
         at ``origin``."""
+        cells = self._cells
+        if continued or origin is not None:
+            self._merged = True
+        if rowspan == 1 and colspan == 1 and len(cells) < MAX_CELLS:  # most cells: no span
+            key = (row, col)
+            if key not in cells:
+                cells[key] = Cell(text, spanned=continued)
+                self._origin[key] = origin or key
+            if row >= self.n_rows:
+                self.n_rows = row + 1
+            if col >= self.n_cols:
+                self.n_cols = col + 1
+            return
+        self._merged = True
         rowspan = max(1, min(rowspan, MAX_SPAN))
         colspan = max(1, min(colspan, MAX_SPAN))
         if len(self._cells) + rowspan * colspan > MAX_CELLS:
@@ -74,6 +89,8 @@ class GridBuilder:
         if len(used_rows) * len(used_cols) > 5 * MAX_CELLS:
             self.overflow = True
             used_cols = used_cols[:max(1, 5 * MAX_CELLS // max(1, len(used_rows)))]
+        if not self._merged:  # no cell continues another: every column and row stays
+            return [[self._cells.get((r, c)) or Cell("") for c in used_cols] for r in used_rows]
         origin = self._origin.get
         columns = [c for n, c in enumerate(used_cols) if n == 0 or any(
             origin((r, c)) is None or origin((r, c)) != origin((r, used_cols[n - 1]))

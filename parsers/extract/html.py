@@ -4,8 +4,7 @@ County portals are built with a few CMS families that mark the article body: Uca
 (开普云) ``<ucapcontent>``, Hanweb (大汉) ``<!--ZJEG_RSS.content.begin-->`` comments inside
 ``#zoom`` (also its xxgkAnnualReport.jsp pages), TRS WCM ``.TRS_Editor``. Without a marker,
 the body is the element that holds most of the page's non-link text. The metadata the page
-states about itself (ArticleTitle/PubDate/ContentSource meta tags, the xxgk metadata table,
-``<ucaptitle>``/``<publishtime>``) is read from the whole page, as hints.
+states about itself is read from the whole page, as hints (``htmlmeta``).
 """
 
 from __future__ import annotations
@@ -15,25 +14,34 @@ import re
 from urllib.parse import urljoin
 
 import lxml.etree
-import lxml.html
 
 from archive.decoding import declared_charset, to_text
 from parsers.document import Document, ExtractionError
 
-from .htmlflow import SKIP_TAGS, Flow, is_layout_table, tag_of
+from .htmlflow import SKIP_TAGS, Flow, is_layout_table, tag_of, text_content
+from .htmlmeta import PageMetadata
 from .limits import DEFAULT_LIMITS, Limits, human_size
 from .text import binary_reason
 
 _WHITESPACE = re.compile(r"\s+")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_DATE_TEXT = re.compile(r"(?:发布日期|发布时间|公开日期|成文日期|日期)\s*[:：]\s*(\d{4}\s*[-/.年]\s*\d{1,2}"
-                        r"\s*[-/.月]\s*\d{1,2})")
-_PUBLISHER_TEXT = re.compile(r"(?:发布机构|信息来源|来源)\s*[:：]\s*([^\s\u3000|｜，,:：]{2,40})")
 _ZJEG_BEGIN = "ZJEG_RSS.content.begin"
 _ZJEG_END = "ZJEG_RSS.content.end"
 DESCEND_TAGS = frozenset(("body", "div", "section", "article", "main", "td", "th", "center",
                           "form", "font", "span", "blockquote", "table", "tbody", "tr"))
 DOMINANT_SHARE = 0.7  # a child holding this much of its parent's text is the better pick
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_PARSER = lxml.etree.HTMLParser()  # lxml.html's, without its Python element classes
+_XPath = lxml.etree.XPath
+_UCAP = _XPath("//ucapcontent")
+# Markers found from the attribute nodes: asking every element for its attributes costs
+# several times more.
+_TRS = _XPath("//@class[contains(., 'TRS_Editor')][contains(concat(' ', normalize-space(.), ' '), "
+              "' TRS_Editor ')]/parent::*")
+_ZOOM = _XPath("//@id[.='zoom' or .='Zoom' or .='zoomcon' or .='UCAP-CONTENT']/parent::* | "
+               "//@class[contains(., 'ndbg_content')]/parent::*")
+_ZJEG_BEGINS = _XPath(f"//comment()[contains(., '{_ZJEG_BEGIN}')]")
+_MEDIA_COUNT = _XPath("count(.//img|.//table)")
+_HAS_MEDIA = _XPath("boolean(.//img|.//table)")
 
 
 def extract_html(data: bytes, *, url: str | None = None,
@@ -49,9 +57,10 @@ def extract_html(data: bytes, *, url: str | None = None,
     if how == "generic":
         warnings.append("no CMS content marker found: the content is the element holding "
                         "most of the page's text")
-    preamble = _text_before(root, content)
-    return Document(format="html", blocks=blocks, title=_title(root),
-                    published=_published(root, preamble), publisher=_publisher(root, preamble),
+    meta = PageMetadata(root, content)
+    preamble = meta.preamble()
+    return Document(format="html", blocks=blocks, title=meta.title,
+                    published=meta.published(preamble), publisher=meta.publisher(preamble),
                     warnings=warnings)
 
 
@@ -75,12 +84,17 @@ def decode_html(data: bytes, headers: list[tuple[str, str]], limits: Limits
 
 
 def parse_html(text: str):
+    """The page's tree of plain ``lxml.etree`` elements: lxml.html's element classes would
+    cost a Python call for every element the walk touches, and nothing here needs them."""
     # lxml refuses str input that still carries an XML encoding declaration.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = _XML_DECLARATION.sub("", text)
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.etree.fromstring(text, _PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"unreadable HTML: {exc}") from None
+    if root is None:
+        raise ExtractionError("unreadable HTML: Document is empty") from None
+    return root
 
 
 def _base_url(root, url: str | None) -> str | None:
@@ -94,53 +108,61 @@ def _base_url(root, url: str | None) -> str | None:
 
 def main_content(root) -> tuple[object, str]:
     """The element holding the article body and the marker that found it."""
-    ucap = _richest(root.xpath("//ucapcontent"))
+    ucap = _richest(_UCAP(root))
     if ucap is not None:
         return ucap, "ucap"
     hanweb = _between_markers(root)
     if hanweb is not None:
         return hanweb, "hanweb"
-    trs = _richest(root.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), "
-                              "' TRS_Editor ')]"))
+    trs = _richest(_TRS(root))
     if trs is not None:
         return trs, "trs"
-    zoom = _richest(root.xpath("//*[@id='zoom' or @id='Zoom' or @id='zoomcon' or "
-                               "@id='UCAP-CONTENT' or contains(@class, 'ndbg_content')]"))
+    zoom = _richest(_ZOOM(root))
     if zoom is not None:
         return zoom, "zoom"
     return _generic(root), "generic"
 
 
 def _visible_size(element) -> int:
-    return len(_WHITESPACE.sub("", element.text_content())) + 50 * len(element.xpath(
-        ".//img|.//table"))
+    return len(_WHITESPACE.sub("", text_content(element))) + 50 * int(_MEDIA_COUNT(element))
+
+
+def _has_content(element) -> bool:
+    """``_visible_size(element) > 0``, without measuring the whole text."""
+    return bool(text_content(element).strip()) or bool(_HAS_MEDIA(element))
 
 
 def _richest(candidates: list):
     """The candidate with the most content; None if all are empty (a template's empty
     marker must not hide the real body elsewhere on the page)."""
-    best = max(candidates, key=_visible_size, default=None)
-    return best if best is not None and _visible_size(best) > 0 else None
+    if len(candidates) == 1:  # the usual case: nothing to compare
+        return candidates[0] if _has_content(candidates[0]) else None
+    best, best_size = None, -1
+    for candidate in candidates:
+        size = _visible_size(candidate)
+        if size > best_size:  # the first of equals, as max() picks
+            best, best_size = candidate, size
+    return best if best_size > 0 else None
 
 
 def _between_markers(root):
     """Hanweb's body: the nodes between its begin and end comments, wrapped in a <div>.
     When the comments are not siblings, their common container stands in."""
-    begin = next((c for c in root.iter(lxml.etree.Comment) if _ZJEG_BEGIN in (c.text or "")),
-                 None)
-    if begin is None:
+    begins = _ZJEG_BEGINS(root)
+    if not begins:
         return None
-    wrapper = lxml.html.Element("div")
+    begin = begins[0]
+    wrapper = lxml.etree.Element("div")
     wrapper.text = begin.tail
     sibling = begin.getnext()
     while sibling is not None:
         if tag_of(sibling) is None and _ZJEG_END in (sibling.text or ""):
-            return wrapper if _visible_size(wrapper) > 0 or len(wrapper) else None
+            return wrapper if len(wrapper) or _has_content(wrapper) else None
         following = sibling.getnext()
         wrapper.append(copy.deepcopy(sibling))  # with its tail: text between siblings
         sibling = following
     parent = begin.getparent()
-    return parent if parent is not None and _visible_size(parent) > 0 else None
+    return parent if parent is not None and _has_content(parent) else None
 
 
 def _generic(root):
@@ -169,87 +191,3 @@ def _generic(root):
             break
         node = best
     return node
-
-
-# --- metadata -----------------------------------------------------------------------------
-
-def _clean(text: str | None) -> str | None:
-    text = _WHITESPACE.sub(" ", text or "").strip()
-    return text or None
-
-
-def _meta(root, *names: str) -> str | None:
-    wanted = {n.lower() for n in names}
-    for meta in root.iter("meta"):
-        if (meta.get("name") or "").strip().lower() in wanted:
-            value = _clean(meta.get("content"))
-            if value:
-                return value
-    return None
-
-
-def _first_text(root, xpath: str) -> str | None:
-    for element in root.xpath(xpath):
-        value = _clean(element.text_content())
-        if value:
-            return value
-    return None
-
-
-def _labelled(root, *labels: str) -> str | None:
-    """The cell after a label cell of a metadata table (名称 | X, 发布机构 | Y ...)."""
-    wanted = set(labels)
-    for cell in root.xpath("//td|//th"):
-        label = _WHITESPACE.sub("", cell.text_content()).rstrip(":：")
-        if label in wanted:
-            following = cell.getnext()
-            value = _clean(following.text_content()) if following is not None else None
-            if value:
-                return value
-    return None
-
-
-def _iso_date(text: str | None) -> str | None:
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1990 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _text_before(root, content) -> str:
-    """The page's text before the article body: where portals print 发布日期/来源 lines.
-    The body itself is not searched ("来源：" in a report is about something else)."""
-    body = root.find("body")
-    page = (body if body is not None else root).text_content()
-    first = next((w for w in content.text_content()[:2000].split() if len(w) >= 4), "")
-    found = page.find(first) if first else -1
-    return page[:found] if found > 0 else page[:5000]
-
-
-def _title(root) -> str | None:
-    return (_first_text(root, "//ucaptitle") or _meta(root, "ArticleTitle")
-            or _first_text(root, "//*[contains(@class, 'ndbg_title')]")
-            or _first_text(root, "//h1[contains(@class, 'title')]")
-            or _labelled(root, "名称", "标题", "信息名称")
-            or _first_text(root, "//title"))
-
-
-def _published(root, preamble: str) -> str | None:
-    for candidate in (_first_text(root, "//publishtime"), _meta(root, "PubDate", "publishdate"),
-                      _labelled(root, "公开日期", "发布日期")):
-        date = _iso_date(candidate)
-        if date:
-            return date
-    match = _DATE_TEXT.search(preamble)
-    return _iso_date(match.group(1)) if match else None
-
-
-def _publisher(root, preamble: str) -> str | None:
-    found = _meta(root, "ContentSource") or _labelled(root, "发布机构")
-    if found:
-        return found
-    match = _PUBLISHER_TEXT.search(preamble)
-    return match.group(1) if match else None

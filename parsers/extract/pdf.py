@@ -1,11 +1,12 @@
 """PDF attachments to Documents: text lines joined into paragraphs, ruled tables as grids.
 
-pdfplumber reads the text layer (Chinese intact) and finds tables from their rules. Each
-page yields its tables and the lines outside them, ordered top to bottom, so a table sits
-between the headings around it and its text is not repeated as prose. A table that runs
-onto the next page (the last thing on one page, the first on the next, same left and right
-edges) is joined into one grid. WPS exports shade every text line with a filled rectangle;
-those are not rules and are ignored, or every page would look like a one-column table.
+Pages are read through PDFium (``pdf_pdfium``: C, several times faster than pdfminer) and,
+for files it cannot open or pages holding what that path does not handle, through pdfplumber
+(``pdf_plumber``); both give the same page layout (``pdf_layout``), and this module makes the
+Document from it. Each page yields its tables and the lines outside them, ordered top to
+bottom, so a table sits between the headings around it and its text is not repeated as
+prose. A table that runs onto the next page (the last thing on one page, the first on the
+next, same left and right edges) is joined into one grid. Page numbers are dropped.
 
 Lines are joined into paragraphs where the layout says so (a line that reaches the right
 margin continues; an indented or short line starts/ends a paragraph), without a space
@@ -15,13 +16,19 @@ between Chinese characters.
 from __future__ import annotations
 
 import io
+import logging
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from parsers.document import Block, Document, ExtractionError, Table
 
 from .grid import GridBuilder
 from .limits import DEFAULT_LIMITS, Limits, human_size
+from .pdf_layout import FoundTable, Line, PageLayout
+
+log = logging.getLogger(__name__)
 
 EDGE_TOLERANCE = 2.0  # points: cell edges closer than this are one grid line
 SAME_EDGE = 6.0  # points: a continued table's left/right edges match within this
@@ -36,26 +43,64 @@ def extract_pdf(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     if b"%%EOF" not in tail:
         raise ExtractionError(f"truncated PDF: the file ends without %%EOF after "
                               f"{human_size(len(data))}; the download was probably cut off")
+    try:
+        return _extract_with_pdfium(data, limits)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged, encrypted, rotated...: pdfplumber's turn
+        log.debug("PDFium path declined (%s: %s): reading with pdfplumber",
+                  type(exc).__name__, exc)
+        return _extract_with_pdfplumber(data, limits)
+
+
+def _extract_with_pdfium(data: bytes, limits: Limits) -> Document:
+    """Raises what PDFium cannot open and ``Unsupported`` for pages only pdfplumber reads
+    right; the caller then starts again with pdfplumber."""
+    from .pdf_pdfium import PdfiumDocument
+
+    with PdfiumDocument(data) as pdf:
+        _check_pages(pdf.page_count, limits)
+        return _read(pdf.pages())
+
+
+def _extract_with_pdfplumber(data: bytes, limits: Limits) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > limits.max_pdf_pages:
-                raise ExtractionError(f"PDF has {len(pdf.pages)} pages (limit "
-                                      f"{limits.max_pdf_pages})", "too_large")
-            reader = _Reader()
-            for number, page in enumerate(pdf.pages, start=1):
-                reader.page(number, page)
-                page.close()  # drops the page's parsed layout: memory stays flat
-            return reader.document()
+            _check_pages(len(pdf.pages), limits)
+            return _read(_plumber_pages(pdf.pages))
     except ExtractionError:
         raise
-    except PDFPasswordIncorrect:
-        raise ExtractionError("encrypted PDF: it needs a password to open",
-                              "unsupported") from None
     except Exception as exc:  # noqa: BLE001 - pdfminer raises PSEOF, PDFSyntaxError, KeyError...
+        # pdfplumber wraps pdfminer's errors in PdfminerException(error)
+        if isinstance(exc, PDFPasswordIncorrect) or (
+                exc.args and isinstance(exc.args[0], PDFPasswordIncorrect)):
+            raise ExtractionError("encrypted PDF: it needs a password to open",
+                                  "unsupported") from None
         raise ExtractionError(f"unreadable PDF: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _plumber_pages(pages: list) -> Iterable[PageLayout]:
+    from .pdf_plumber import PlumberPage
+
+    for page in pages:
+        yield PlumberPage(page)
+        page.close()  # drops the page's parsed layout: memory stays flat
+
+
+def _check_pages(count: int, limits: Limits) -> None:
+    if count > limits.max_pdf_pages:
+        raise ExtractionError(f"PDF has {count} pages (limit {limits.max_pdf_pages})",
+                              "too_large")
+
+
+def _read(pages: Iterable[PageLayout]) -> Document:
+    reader = _Reader()
+    for number, page in enumerate(pages, start=1):
+        reader.page(number, page)
+    return reader.document()
 
 
 @dataclass
@@ -91,81 +136,79 @@ class _Reader:
         self.blocks: list[Block | _PendingTable] = []
         self.warnings: list[str] = []
         self.empty_pages: list[int] = []
-        self._carried: list[dict] = []  # a paragraph the page break may have cut
+        self._carried: list[Line] = []  # a paragraph the page break may have cut
 
-    def page(self, number: int, page) -> None:
-        ruled = page.filter(_is_rule)
-        settings = {"explicit_horizontal_lines": _closing_rules(ruled)}
-        found = sorted(ruled.find_tables(table_settings=settings), key=lambda t: t.bbox[1])
-        tables = [t for n, t in enumerate(found) if _n_columns(t) >= 2 and (
-            len(t.rows) >= 2 or (n == 0 and self._continues(t, page)))]
+    def page(self, number: int, page: PageLayout) -> None:
+        found = page.tables()
+        tables = [t for n, t in enumerate(found) if t.n_columns >= 2 and (
+            t.n_rows >= 2 or (n == 0 and self._continues(t, page)))]
         boxes = [t.bbox for t in tables]
-        lines = [line for line in page.extract_text_lines(strip=True)
-                 if line["text"].strip() and not any(_inside(line, box) for box in boxes)
+        lines = [line for line in page.lines()
+                 if line.text.strip() and not any(_inside(line, box) for box in boxes)
                  and not _is_page_number(line, page.height)]
         paragraph, self._carried = self._carried, []
         if not lines and not tables:
             self.empty_pages.append(number)
             self._end_paragraph(paragraph)
             return
-        items = sorted([(t.bbox[1], 0, t) for t in tables] + [(ln["top"], 1, ln) for ln in lines],
-                       key=lambda item: item[:2])
+        items: list[tuple[float, int, Line | FoundTable]] = sorted(
+            [(t.bbox[1], 0, t) for t in tables] + [(ln.top, 1, ln) for ln in lines],
+            key=lambda item: item[:2])
         margins = _margins(lines, page.width)
-        for position, (_top, kind, item) in enumerate(items):
-            if kind == 1:
+        for position, (_top, _kind, item) in enumerate(items):
+            if isinstance(item, Line):
                 paragraph = self._line(item, paragraph, margins)
                 continue
             self._end_paragraph(paragraph)
             paragraph = []
             self._table(item, continues=position == 0)
         _left, right, size = margins
-        if paragraph and paragraph[-1]["x1"] >= right - 2 * size:
+        if paragraph and paragraph[-1].x1 >= right - 2 * size:
             self._carried = paragraph  # reaches the margin: it may go on over the page
         else:
             self._end_paragraph(paragraph)
 
     # --- paragraphs ---------------------------------------------------------------------
-    def _line(self, line: dict, paragraph: list[dict], margins: tuple[float, float, float]
-              ) -> list[dict]:
+    def _line(self, line: Line, paragraph: list[Line], margins: tuple[float, float, float]
+              ) -> list[Line]:
         left, right, size = margins
         if paragraph:
             previous = paragraph[-1]
-            starts_new = (line["x0"] > left + 1.5 * size or previous["x1"] < right - 2 * size
-                          or line["top"] - previous["bottom"] > 1.5 * size)
+            starts_new = (line.x0 > left + 1.5 * size or previous.x1 < right - 2 * size
+                          or line.top - previous.bottom > 1.5 * size)
             if starts_new:
                 self._end_paragraph(paragraph)
                 paragraph = []
         paragraph.append(line)
         return paragraph
 
-    def _end_paragraph(self, paragraph: list[dict]) -> None:
+    def _end_paragraph(self, paragraph: list[Line]) -> None:
         if paragraph:
-            text = join_lines([line["text"] for line in paragraph])
+            text = join_lines([line.text for line in paragraph])
             if text:
                 self.blocks.append(Block("para", text=text))
 
     # --- tables -------------------------------------------------------------------------
-    def _continues(self, table, page) -> bool:
+    def _continues(self, table: FoundTable, page: PageLayout) -> bool:
         """Whether a table at the top of a page goes on from the previous page's last one:
         then even a single row is a table (the last row of a table the break cut off)."""
         previous = self.blocks[-1] if self.blocks else None
         top = table.bbox[1]
-        above = page.within_bbox((0, 0, page.width, top)).extract_text() if top > 1 else ""
+        above = page.text_above(top) if top > 1 else ""
         return (isinstance(previous, _PendingTable) and not self._carried
                 and not _FOLIO_CHARS.sub("", above)  # nothing above but a page number
                 and abs(previous.x0 - table.bbox[0]) <= SAME_EDGE
                 and abs(previous.x1 - table.bbox[2]) <= SAME_EDGE)
 
-    def _table(self, table, *, continues: bool) -> None:
+    def _table(self, table: FoundTable, *, continues: bool) -> None:
         x0, _top, x1, _bottom = table.bbox
         previous = self.blocks[-1] if self.blocks else None
         if not (continues and isinstance(previous, _PendingTable)
                 and abs(previous.x0 - x0) <= SAME_EDGE and abs(previous.x1 - x1) <= SAME_EDGE):
             previous = _PendingTable(x0, x1)
             self.blocks.append(previous)
-        previous.add_part([_Box(*box, join_lines((text or "").split("\n")))
-                           for row, texts in zip(table.rows, table.extract())
-                           for box, text in zip(row.cells, texts) if box is not None])
+        previous.add_part([_Box(*cell.box, join_lines(cell.text.split("\n")))
+                           for cell in table.cells()])
 
     def document(self) -> Document:
         self._end_paragraph(self._carried)
@@ -179,65 +222,24 @@ class _Reader:
         return Document(format="pdf", blocks=blocks, warnings=self.warnings)
 
 
-def _is_rule(obj: dict) -> bool:
-    """Keep what can draw a table rule: lines, stroked boxes and thin filled bars. Filled
-    areas (line shading, backgrounds) are not rules."""
-    if obj.get("object_type") == "rect" and obj.get("fill") and not obj.get("stroke"):
-        return min(obj["width"], obj["height"]) < 3
-    return True
-
-
-def _is_page_number(line: dict, height: float) -> bool:
+def _is_page_number(line: Line, height: float) -> bool:
     """A folio ("- 3 -", "第3页 共5页") in the top or bottom tenth of the page: layout, not
     content, and it would separate a table from its continuation."""
-    in_margin = line["bottom"] < 0.1 * height or line["top"] > 0.9 * height
-    return in_margin and bool(_PAGE_NUMBER.match(line["text"]))
+    in_margin = line.bottom < 0.1 * height or line.top > 0.9 * height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
-def _closing_rules(page) -> list[dict]:
-    """Horizontal rules where a table's vertical rules end in the open: a table broken by
-    a page often has no rule above its first row (or below its last), and without one
-    pdfplumber drops that row and reads it as prose."""
-    verticals = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 5]
-    horizontals = [e for e in page.edges if e["orientation"] == "h"]
-
-    def closed(y: float, x: float) -> bool:
-        return any(abs(h["top"] - y) <= 3 and h["x0"] - 3 <= x <= h["x1"] + 3
-                   for h in horizontals)
-
-    rules = []
-    for end in ("top", "bottom"):
-        ends = sorted((e[end], e["x0"]) for e in verticals if not closed(e[end], e["x0"]))
-        groups: list[list[tuple[float, float]]] = []
-        for y, x in ends:
-            if groups and y - groups[-1][-1][0] <= 3:
-                groups[-1].append((y, x))
-            else:
-                groups.append([(y, x)])
-        for group in groups:
-            xs = [x for _y, x in group]
-            if len(xs) >= 2:
-                y = min(g[0] for g in group) if end == "top" else max(g[0] for g in group)
-                rules.append({"object_type": "line", "x0": min(xs), "x1": max(xs), "top": y,
-                              "bottom": y, "width": max(xs) - min(xs), "height": 0.0})
-    return rules
-
-
-def _n_columns(table) -> int:
-    return max((len(row.cells) for row in table.rows), default=0)
-
-
-def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
-    middle_x, middle_y = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
+def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:
+    middle_x, middle_y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
     return box[0] <= middle_x <= box[2] and box[1] <= middle_y <= box[3]
 
 
-def _margins(lines: list[dict], width: float) -> tuple[float, float, float]:
+def _margins(lines: list[Line], width: float) -> tuple[float, float, float]:
     """(left margin, right margin, character size) of a page's text."""
     if not lines:
         return 0.0, width, 12.0
-    sizes = sorted(line["bottom"] - line["top"] for line in lines)
-    return (min(line["x0"] for line in lines), max(line["x1"] for line in lines),
+    sizes = sorted(line.bottom - line.top for line in lines)
+    return (min(line.x0 for line in lines), max(line.x1 for line in lines),
             max(sizes[len(sizes) // 2], 4.0))
 
 
@@ -263,7 +265,11 @@ def _cluster(values: list[float]) -> list[float]:
 
 
 def _nearest(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """Index of the edge nearest ``value`` (the lower one on a tie); ``edges`` ascend."""
+    i = bisect_left(edges, value)
+    if i == len(edges) or (i > 0 and value - edges[i - 1] <= edges[i] - value):
+        return i - 1
+    return i
 
 
 def _grid(pending: _PendingTable) -> Table:

@@ -55,6 +55,15 @@ def binary_reason(text: str) -> str | None:
     return None
 
 
+def stripped_lines(text: str) -> str:
+    """``text``'s lines stripped at the ends, the blank ones dropped: a paragraph or a
+    table cell as every extractor hands it on."""
+    text = text.strip()
+    if "\n" not in text:  # one line holds all there is
+        return text
+    return "\n".join(line for line in (ln.strip() for ln in text.split("\n")) if line)
+
+
 def extract_text(data: bytes, *, headers: list[tuple[str, str]] | None = None) -> Document:
     text, codec = decode_text(data, headers or [])
     reason = binary_reason(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parsers.contract import CellValue
+from parsers.contract import CellSource, CellValue
 
 from .cells import is_blank, read_value
 from .schema import RowSpec
@@ -56,33 +56,39 @@ class Collector:
         self.warnings.append((table, message))
 
     def has_row(self, specs: Sequence[RowSpec]) -> bool:
-        return any(spec.key(col) in self.cells for spec in specs for col, _ in spec.columns)
+        return any(key in self.cells for spec in specs for _, key, _ in spec.cells)
 
     def add_row(self, specs: Sequence[RowSpec], values: Sequence[str], source: str,
                 stray: Sequence[bool] = ()) -> None:
         """Assign a row's value texts to the columns of ``specs`` (one spec, or the three
         rows of table 四 printed as one line of 15)."""
         table = specs[0].table
-        name = f"{table}/{specs[0].row}" if len(specs) == 1 else table
         if self.has_row(specs):
             if table not in self._repeated:  # a second copy of a table: say so once
                 self._repeated.add(table)
-                self.warn(table, f"{name}: row found again; the first one is kept")
+                self.warn(table, f"{_name(specs)}: row found again; the first one is kept")
             return
-        columns = [(spec, col, label) for spec in specs for col, label in spec.columns]
+        columns = [(spec, cell) for spec in specs for cell in spec.cells]
         n = len(columns)
         fitted = fit(values, n, table == "applications", stray)
         numbers = sum(1 for v in values if not is_blank(v))
         if len(values) < n:
-            self.warn(table, f"{name}: {len(values)} cells for {n} columns; read by position")
+            self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; read by "
+                             "position")
         elif numbers > sum(1 for v in fitted if v is not None and not is_blank(v)):
-            self.warn(table, f"{name}: {len(values)} cells for {n} columns; extra cells ignored")
-        for (spec, col, col_label), raw in zip(columns, fitted):
+            self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; extra "
+                             "cells ignored")
+        cell_source: CellSource = "ocr" if source == "ocr" else "table"
+        for (spec, (col, key, label)), raw in zip(columns, fitted):
             text = raw if raw is not None else ""
             reading = read_value(text)
             if not reading.readable:
-                self.warn(table, f"{spec.key(col)}: not a number: {text!r}")
-            self.cells[spec.key(col)] = CellValue(
+                self.warn(table, f"{key}: not a number: {text!r}")
+            self.cells[key] = CellValue(
                 table=spec.table, row=spec.row, column=col, value=reading.value, raw=text,
-                label=f"{spec.label} / {col_label}",
-                source="ocr" if source == "ocr" else "table", unit=reading.unit)
+                label=label, source=cell_source, unit=reading.unit)
+
+
+def _name(specs: Sequence[RowSpec]) -> str:
+    """How warnings name a row (table 四 printed as one line: the table)."""
+    return f"{specs[0].table}/{specs[0].row}" if len(specs) == 1 else specs[0].table

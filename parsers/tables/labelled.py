@@ -13,23 +13,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .cells import is_blank, norm
 from .collect import Collector
 from .rows import Row
 from .schema import RowSpec, review_specs, row_specs
 
+_MEMO_TEXT = 200  # longer labels (a paragraph read as a row) are not remembered
 REVIEW_MIN_VALUES = 12  # of 15: a row this long is table 四 even if a PDF lost a blank
 CONTEXT_ROWS = 3  # label-only rows kept as the possible start of a broken label
 _REVIEW_HEADERS = re.compile(r"复议|诉讼|维持|纠正|审结")
 
 
 def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
-    specs = row_specs(layout)
     context: list[str] = []
     for row in rows:
         labels, values, stray = row.split()
-        target = identify(labels, values, context, specs) if values else None
+        target = identify(labels, values, context, layout) if values else None
         if target is None:
             if labels:
                 context = [*context, "".join(labels)][-CONTEXT_ROWS:]
@@ -39,10 +40,10 @@ def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
 
 
 def identify(labels: list[str], values: list[str], context: list[str],
-             specs: tuple[RowSpec, ...]) -> tuple[RowSpec, ...] | None:
+             layout: str) -> tuple[RowSpec, ...] | None:
     """The canonical row(s) a row of numbers holds, or None."""
     own = [norm(labels[-1]), norm("".join(labels))] if labels else []
-    found = _match(own, specs)
+    found = _match(own, layout)
     if found is not None:
         return found
     if all(is_blank(v) for v in values):
@@ -51,7 +52,7 @@ def identify(labels: list[str], values: list[str], context: list[str],
     if len(values) >= REVIEW_MIN_VALUES:
         return review_specs()
     if context:
-        found = _match([norm("".join([*context, *labels]))], specs)
+        found = _match([norm("".join([*context, *labels]))], layout)
         if found is not None:
             return found
     if not labels and any(_REVIEW_HEADERS.search(norm(c)) for c in context):
@@ -59,10 +60,23 @@ def identify(labels: list[str], values: list[str], context: list[str],
     return None
 
 
-def _match(texts: list[str], specs: tuple[RowSpec, ...]) -> tuple[RowSpec, ...] | None:
+def _match(texts: list[str], layout: str) -> tuple[RowSpec, ...] | None:
     for text in texts:
         if text:
-            for spec in specs:
-                if spec.pattern.search(text):
-                    return (spec,)
+            spec = _spec_of(text, layout) if len(text) <= _MEMO_TEXT else _search(text, layout)
+            if spec is not None:
+                return (spec,)
+    return None
+
+
+@lru_cache(maxsize=8192)  # reports print the same few hundred labels
+def _spec_of(label: str, layout: str) -> RowSpec | None:
+    return _search(label, layout)
+
+
+def _search(label: str, layout: str) -> RowSpec | None:
+    """The first row of the layout whose pattern the folded label matches."""
+    for spec in row_specs(layout):
+        if spec.pattern.search(label):
+            return spec
     return None

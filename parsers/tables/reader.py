@@ -9,6 +9,7 @@ because the same label (（六）其他处理) means different rows in the two l
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -38,8 +39,13 @@ class TablesResult:
 class _Inputs:
     positional: list[Table]
     grid: list[Row]
-    text: list[Row]
+    para_text: str
     hints: list[str]
+
+    @functools.cached_property
+    def text(self) -> list[Row]:
+        """The paragraphs' rows: read only when a table is missing from the grids."""
+        return text_rows(self.para_text)
 
 
 def read_tables(doc: Document) -> TablesResult:
@@ -57,8 +63,7 @@ def _read(doc: Document) -> TablesResult:
     positional = [t for t in tables if t.source == "ocr" and t.kind_hint in TABLES]
     others = [t for t in tables if not any(t is p for p in positional)]
     para_text = "\n".join(b.text for b in doc.blocks if b.kind == "para")
-    inputs = _Inputs(positional, [row for t in others for row in grid_rows(t)],
-                     text_rows(para_text),
+    inputs = _Inputs(positional, [row for t in others for row in grid_rows(t)], para_text,
                      [t.layout_hint for t in tables if t.layout_hint in LAYOUTS])
     layout = detect_layout(_label_texts(tables, para_text), inputs.hints)
     if layout is not None:

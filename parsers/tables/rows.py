@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from parsers.document import Cell, Table
 
-from .cells import is_blank, is_value_text
+from .cells import BLANK, LABEL, is_blank, is_value_text, kind
 
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _RULE = re.compile(r"^:?-{3,}:?$")
@@ -31,13 +31,14 @@ class Row:
         """(label texts, value texts, which values are stray): the values are the unmerged
         cells after the last cell that is text rather than a number (labels are always left
         of the numbers)."""
+        kinds = [kind(cell.text) for cell in self.cells]
         end = -1
-        for i, cell in enumerate(self.cells):
-            if not is_blank(cell.text) and not is_value_text(cell.text):
+        for i, k in enumerate(kinds):
+            if k == LABEL:
                 end = i
         labels: list[str] = []
-        for cell in self.cells[:end + 1]:
-            if not is_blank(cell.text) and (not labels or labels[-1] != cell.text):
+        for cell, k in zip(self.cells[:end + 1], kinds):
+            if k != BLANK and (not labels or labels[-1] != cell.text):
                 labels.append(cell.text)
         tail = [(i, c) for i, c in enumerate(self.cells) if i > end and not c.spanned]
         return labels, [c.text for _, c in tail], [i in self.stray for i, _ in tail]

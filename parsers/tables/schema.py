@@ -146,6 +146,13 @@ class RowSpec:
     def key(self, column: str) -> str:
         return f"{self.table}/{self.row}/{column}"
 
+    @functools.cached_property
+    def cells(self) -> tuple[tuple[str, str, str], ...]:
+        """(column id, cell key, cell label) of each column: made once, read for every row
+        a report prints."""
+        return tuple((col, self.key(col), f"{self.label} / {label}")
+                     for col, label in self.columns)
+
 
 @functools.cache
 def application_rows(layout: str) -> tuple[tuple[str, str], ...]:
@@ -204,5 +211,6 @@ def cell_keys(layout: str) -> tuple[str, ...]:
     return tuple(spec.key(col) for spec in specs for col, _ in spec.columns)
 
 
+@functools.cache
 def table_keys(layout: str, table: str) -> tuple[str, ...]:
     return tuple(k for k in cell_keys(layout) if k.startswith(f"{table}/"))

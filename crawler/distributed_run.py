@@ -1,0 +1,141 @@
+"""A site's crawl run as one worker of a distributed crawl sees it (a Scrapy extension).
+
+The run belongs to the shared frontier, not to this worker: its crawler here stays open
+while the site has queued requests or another worker is busy with it (``spider_idle``
+raises DontCloseSpider), marks this worker busy while it has the site's work in hand, and
+adds its counters to the run's (``P:run:N:stats``) each time it goes idle. The one worker
+that finds the site drained (``Frontier.claim_drained``) finishes the run in the ledger
+with the counters of all workers; the others' crawlers of the site then close without
+touching the run. A worker that stops early (SIGTERM, --max-pages) finishes what it has in
+hand and leaves the rest to the others.
+
+Callback errors go to the run's failures as in one process (``CrawlRunExtension``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from redis.exceptions import RedisError
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from twisted.internet import task
+
+from crawler.distributed_frontier import (
+    ClaimingQueue, Frontier, Registration, track_done, worker_id,
+)
+from crawler.extensions import CrawlRunExtension
+
+log = logging.getLogger(__name__)
+# The counters a run is finished with (Ledger.finish_run), summed over the workers.
+SHARED_STATS = ("downloader/", "xxgk/", "retry/", "item_scraped_count",
+                "response_received_count")
+
+
+def has_work(engine) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the engine has requests of its own in hand (the shared queue aside)."""
+    slot = getattr(engine, "_slot", None)
+    scraper = engine.scraper.slot
+    return bool(engine.downloader.active or (slot is not None and slot.inprogress)
+                or (scraper is not None and not scraper.is_idle()))
+
+
+class DistributedRunExtension(CrawlRunExtension):
+    def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.frontier = Frontier(settings.get("XXGK_REDIS_URL"),
+                                 settings.get("XXGK_REDIS_PREFIX"))
+        self.registration: Registration = settings["XXGK_REGISTRATION"]
+        self.worker = settings.get("XXGK_WORKER_ID") or worker_id()
+        self.poll = settings.getfloat("XXGK_FRONTIER_POLL", 0.5)
+        self.stale = settings.getfloat("XXGK_WORKER_STALE", 30.0)
+        self.heartbeat_interval = settings.getfloat("XXGK_WORKER_HEARTBEAT", 2.0)
+        self.claimed = False
+        self._pushed: dict[str, int] = {}
+        self._heartbeat: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
+        return ext
+
+    @property
+    def site(self) -> str:
+        return self.registration.site
+
+    def spider_opened(self, spider) -> None:  # type: ignore[no-untyped-def]
+        # The engine looks at its scheduler again this often when it has nothing to do
+        # (Scrapy's 5 s): other workers keep adding to the shared queue.
+        engine = self.crawler.engine
+        engine._SLOT_HEARTBEAT_INTERVAL = self.poll
+        queue = getattr(engine._slot.scheduler, "queue", None)
+        if isinstance(queue, ClaimingQueue):
+            track_done(engine, queue)  # what a worker that dies held goes back to the queue
+        self._heartbeat = task.LoopingCall(self._beat)
+        self._heartbeat.start(self.heartbeat_interval, now=False)
+
+    def _beat(self) -> None:
+        try:
+            if has_work(self.crawler.engine):
+                self.frontier.mark_busy(self.site, self.worker)
+        except Exception as exc:  # noqa: BLE001 - a missed beat is not worth a crash
+            log.warning("heartbeat of %s failed: %s", self.site, exc)
+
+    def push_stats(self) -> None:
+        """What this worker counted since it last did, added to the run's counters."""
+        stats = self.crawler.stats.get_stats()
+        delta = {}
+        for key, value in stats.items():
+            if isinstance(value, int) and not isinstance(value, bool) \
+                    and key.startswith(SHARED_STATS):
+                change = value - self._pushed.get(key, 0)
+                if change:
+                    delta[key] = change
+        self.frontier.add_stats(self.registration.run, delta)
+        self._pushed.update({k: self._pushed.get(k, 0) + v for k, v in delta.items()})
+
+    def spider_idle(self, spider) -> None:  # type: ignore[no-untyped-def]
+        """Everything this worker was given is done (fetched, archived, its links queued):
+        count it, stop being busy, and see whether the whole site is done. Without Redis
+        that cannot be known: the crawler stays open and asks again."""
+        try:
+            self.push_stats()
+            self.frontier.clear_busy(self.site, self.worker)
+            outcome = self.frontier.claim_drained(self.registration, self.stale)
+        except RedisError as exc:
+            log.warning("%s: the frontier cannot be asked whether it is drained: %s",
+                        self.site, exc)
+            raise DontCloseSpider from exc
+        if outcome == 1:
+            self.claimed = True  # the engine closes the spider: "finished"
+        elif outcome == 0:
+            raise DontCloseSpider
+
+    async def spider_closed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]
+        if self._heartbeat is not None and self._heartbeat.running:
+            self._heartbeat.stop()
+        archive = getattr(spider, "archive", None)
+        if archive is not None:
+            await asyncio.to_thread(archive.flush)
+        try:
+            self.push_stats()
+            self.frontier.clear_busy(self.site, self.worker)
+        except RedisError as exc:  # its mark goes stale; the counts are the run's loss
+            log.warning("%s: counters not added to run %s: %s", self.site,
+                        self.registration.run, exc)
+        if not self.claimed:
+            return
+        ledger = getattr(spider, "ledger", None)
+        run_id = self.registration.run
+        if ledger is not None:
+            self.run = ledger.finish_run(run_id, self.frontier.run_stats(run_id), "finished")
+            self.crawler.stats.set_value("xxgk/run", run_id)
+            log.info("site %s drained: run %s finished by worker %s", self.site, run_id,
+                     self.worker)
+        self.frontier.forget_run(self.site, run_id)
