@@ -116,8 +116,8 @@ class EmailSink:
 @dataclass
 class Deliverer:
     """Sends the pending deliveries that are due. Backoff doubles from ``backoff`` seconds
-    between passes; within a pass a failing sink is not tried again (its later events wait,
-    so they arrive in order)."""
+    between passes. A sink's events go out in order: behind one that failed or waits for
+    its retry, the sink's later events wait too."""
 
     sessions: sessionmaker[Session]
     sinks: Sequence[Sink]
@@ -140,15 +140,15 @@ class Deliverer:
         counts = {DELIVERED: 0, PENDING: 0, GAVE_UP: 0}
         failing: set[str] = set()
         with self.sessions() as session:
-            due = session.execute(
+            pending = session.execute(
                 select(EventDelivery, Event).join(Event, Event.id == EventDelivery.event_id)
                 .where(EventDelivery.state == PENDING,
-                       EventDelivery.sink.in_(list(by_name)),
-                       (EventDelivery.next_attempt_at.is_(None))
-                       | (EventDelivery.next_attempt_at <= now))
+                       EventDelivery.sink.in_(list(by_name)))
                 .order_by(Event.id)).all()
-            for delivery, event in due:
-                if delivery.sink in failing:
+            for delivery, event in pending:
+                not_due = delivery.next_attempt_at is not None and delivery.next_attempt_at > now
+                if delivery.sink in failing or not_due:
+                    failing.add(delivery.sink)  # later events wait behind this one: in order
                     counts[PENDING] += 1
                     continue
                 delivery.attempts += 1
