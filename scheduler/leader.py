@@ -13,17 +13,15 @@ The ``scheduler_leader`` row only reports who holds it and when it last beat, fo
 from __future__ import annotations
 
 import fcntl
-import os
-import socket
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.store import utcnow, writer_id
 from scheduler.models import SchedulerLeader
 
 # pg_try_advisory_lock key: "xxgk" + "sche" as one 64-bit number, so that other software
@@ -33,14 +31,6 @@ ADVISORY_KEY = 0x78786B6B_73636865
 
 class LostLock(RuntimeError):
     """The scheduler lock is no longer held (its database connection was lost)."""
-
-
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class LeaderLock:
@@ -54,7 +44,7 @@ class LeaderLock:
         self.lock_file = lock_file
         self._connection: Connection | None = None
         self._file: IO[str] | None = None
-        self.holder = holder_id()
+        self.holder = writer_id()  # host:pid, as the archive names its writers
 
     @property
     def held(self) -> bool:

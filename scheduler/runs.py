@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -274,8 +274,3 @@ def interrupted_runs(session: Session) -> list[ScheduledRun]:
     is gone (or stopped cleanly)."""
     return list(session.scalars(select(ScheduledRun).where(
         ScheduledRun.state.in_((RUNNING, INTERRUPTED)))).all())
-
-
-def count_runs(session: Session, site: str) -> int:
-    return session.scalar(select(func.count()).select_from(ScheduledRun)
-                          .where(ScheduledRun.site == site)) or 0
