@@ -55,6 +55,7 @@ _SECTION_NUMBER = re.compile(
 _SUB_NUMBER = re.compile(r"^(?:[（(]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[)）]|\d{1,2}\.\d)")
 _BRACKETS = re.compile(r"^[（(]\s*([一二三四五六])\s*[)）]")
 _MAX_HEADING = 40
+_MAX_LINE = 4 * _MAX_HEADING  # a longer line is prose even once its spaces are squeezed out
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def classify_heading(line: str, brackets: bool = False) -> tuple[int, bool] | No
     """(section, numbered as that section) if the line is a section heading, else None.
     ``brackets``: the report numbers its sections （一）…（六） like sub-headings."""
     text = line.strip().strip("\t ")
-    if not text or "\t" in text:
+    if not text or "\t" in text or len(text) > _MAX_LINE:
         return None
     if brackets:
         text = _BRACKETS.sub(r"\1、", text, count=1)

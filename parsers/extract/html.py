@@ -9,7 +9,6 @@ states about itself is read from the whole page, as hints (``htmlmeta``).
 
 from __future__ import annotations
 
-import copy
 import re
 from urllib.parse import urljoin
 
@@ -19,27 +18,18 @@ from archive.decoding import declared_charset, to_text
 from parsers.document import Document, ExtractionError
 
 from .htmlflow import SKIP_TAGS, Flow, is_layout_table, tag_of, text_content
+from .htmlmarks import ZJEG_END, Landmarks, find_landmarks
 from .htmlmeta import PageMetadata
 from .limits import DEFAULT_LIMITS, Limits, human_size
 from .text import binary_reason
 
 _WHITESPACE = re.compile(r"\s+")
-_ZJEG_BEGIN = "ZJEG_RSS.content.begin"
-_ZJEG_END = "ZJEG_RSS.content.end"
 DESCEND_TAGS = frozenset(("body", "div", "section", "article", "main", "td", "th", "center",
                           "form", "font", "span", "blockquote", "table", "tbody", "tr"))
 DOMINANT_SHARE = 0.7  # a child holding this much of its parent's text is the better pick
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = lxml.etree.HTMLParser()  # lxml.html's, without its Python element classes
 _XPath = lxml.etree.XPath
-_UCAP = _XPath("//ucapcontent")
-# Markers found from the attribute nodes: asking every element for its attributes costs
-# several times more.
-_TRS = _XPath("//@class[contains(., 'TRS_Editor')][contains(concat(' ', normalize-space(.), ' '), "
-              "' TRS_Editor ')]/parent::*")
-_ZOOM = _XPath("//@id[.='zoom' or .='Zoom' or .='zoomcon' or .='UCAP-CONTENT']/parent::* | "
-               "//@class[contains(., 'ndbg_content')]/parent::*")
-_ZJEG_BEGINS = _XPath(f"//comment()[contains(., '{_ZJEG_BEGIN}')]")
 _MEDIA_COUNT = _XPath("count(.//img|.//table)")
 _HAS_MEDIA = _XPath("boolean(.//img|.//table)")
 
@@ -49,15 +39,16 @@ def extract_html(data: bytes, *, url: str | None = None,
                  limits: Limits = DEFAULT_LIMITS) -> Document:
     text, warnings = decode_html(data, headers or [], limits)
     root = parse_html(text)
-    base = _base_url(root, url)
-    content, how = main_content(root)
+    marks = find_landmarks(root)
+    base = _base_url(marks, url)
+    content, how = main_content(root, marks)
     flow = Flow(base)
     blocks = flow.walk_content(content)
     warnings += flow.warnings
     if how == "generic":
         warnings.append("no CMS content marker found: the content is the element holding "
                         "most of the page's text")
-    meta = PageMetadata(root, content)
+    meta = PageMetadata(root, content, marks)
     preamble = meta.preamble()
     return Document(format="html", blocks=blocks, title=meta.title,
                     published=meta.published(preamble), publisher=meta.publisher(preamble),
@@ -97,8 +88,8 @@ def parse_html(text: str):
     return root
 
 
-def _base_url(root, url: str | None) -> str | None:
-    base = next((b.get("href") for b in root.iter("base") if b.get("href")), None)
+def _base_url(marks: Landmarks, url: str | None) -> str | None:
+    base = next((b.get("href") for b in marks.base if b.get("href")), None)
     if base:
         return urljoin(url or "", base.strip())
     return url
@@ -106,18 +97,19 @@ def _base_url(root, url: str | None) -> str | None:
 
 # --- the content area -------------------------------------------------------------------
 
-def main_content(root) -> tuple[object, str]:
+def main_content(root, marks: Landmarks | None = None) -> tuple[object, str]:
     """The element holding the article body and the marker that found it."""
-    ucap = _richest(_UCAP(root))
+    marks = marks if marks is not None else find_landmarks(root)
+    ucap = _richest(marks.ucapcontent)
     if ucap is not None:
         return ucap, "ucap"
-    hanweb = _between_markers(root)
+    hanweb = _between_markers(marks.zjeg_begins)
     if hanweb is not None:
         return hanweb, "hanweb"
-    trs = _richest(_TRS(root))
+    trs = _richest(marks.trs)
     if trs is not None:
         return trs, "trs"
-    zoom = _richest(_ZOOM(root))
+    zoom = _richest(marks.zoom)
     if zoom is not None:
         return zoom, "zoom"
     return _generic(root), "generic"
@@ -145,24 +137,31 @@ def _richest(candidates: list):
     return best if best_size > 0 else None
 
 
-def _between_markers(root):
-    """Hanweb's body: the nodes between its begin and end comments, wrapped in a <div>.
-    When the comments are not siblings, their common container stands in."""
-    begins = _ZJEG_BEGINS(root)
+def _between_markers(begins: list):
+    """Hanweb's body: the nodes between its begin and end comments, gathered into a <div>
+    put where they stood (moved, not copied: the page's text and order stay as they were,
+    and copying the whole article cost more than reading it). When the comments are not
+    siblings, their common container stands in."""
     if not begins:
         return None
     begin = begins[0]
+    if begin.getparent() is None:  # a comment outside <html>: nothing to gather
+        return None
+    between, end = [], begin.getnext()
+    while end is not None and not (tag_of(end) is None and ZJEG_END in (end.text or "")):
+        between.append(end)
+        end = end.getnext()
+    if end is None:
+        parent = begin.getparent()
+        return parent if parent is not None and _has_content(parent) else None
+    if not any(tag_of(node) is not None for node in between) and not "".join(
+            [begin.tail or "", *(node.tail or "" for node in between)]).strip():
+        return None  # only comments and blanks between the markers
     wrapper = lxml.etree.Element("div")
-    wrapper.text = begin.tail
-    sibling = begin.getnext()
-    while sibling is not None:
-        if tag_of(sibling) is None and _ZJEG_END in (sibling.text or ""):
-            return wrapper if len(wrapper) or _has_content(wrapper) else None
-        following = sibling.getnext()
-        wrapper.append(copy.deepcopy(sibling))  # with its tail: text between siblings
-        sibling = following
-    parent = begin.getparent()
-    return parent if parent is not None and _has_content(parent) else None
+    wrapper.text, begin.tail = begin.tail, None
+    begin.addnext(wrapper)
+    wrapper.extend(between)  # each with its tail: the text between siblings
+    return wrapper
 
 
 def _generic(root):

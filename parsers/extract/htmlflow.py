@@ -315,5 +315,10 @@ def _plain_text(element, depth: int, parts: list[str]) -> None:
 
 def _collapse(text: str) -> str:
     """Runs of spaces and line breaks as one space, as a browser shows them (the markup's
-    indentation, most often, which needs no regex)."""
-    return " " if not text.strip(_COLLAPSED) else _SPACE.sub(" ", text)
+    indentation, most often, and text with nothing to collapse need no regex)."""
+    if not text.strip(_COLLAPSED):
+        return " "
+    if ("  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text
+            or "\v" in text):
+        return _SPACE.sub(" ", text)
+    return text

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 
 from .htmlflow import text_content
+from .htmlmarks import Landmarks
 
 _WHITESPACE = re.compile(r"\s+")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -24,11 +25,6 @@ TITLE_LABELS = ("名称", "标题", "信息名称")
 DATE_LABELS = ("公开日期", "发布日期")
 PUBLISHER_LABELS = ("发布机构",)
 _XPath = lxml.etree.XPath
-_UCAPTITLE = _XPath("//ucaptitle")
-_NDBG_TITLE = _XPath("//@class[contains(., 'ndbg_title')]/parent::*")
-_H1_TITLE = _XPath("//h1[contains(@class, 'title')]")
-_PAGE_TITLE = _XPath("//title")
-_PUBLISHTIME = _XPath("//publishtime")
 
 
 def _cells_holding(labels: tuple[str, ...]):
@@ -51,18 +47,19 @@ class PageMetadata:
 
     root: object
     content: object
+    marks: Landmarks
     _labels: list[tuple[str, object]] | None = field(default=None, repr=False)
 
     @property
     def title(self) -> str | None:
-        root = self.root
-        return (_first_text(root, _UCAPTITLE) or _meta(root, "ArticleTitle")
-                or _first_text(root, _NDBG_TITLE) or _first_text(root, _H1_TITLE)
-                or self._labelled(TITLE_LABELS) or _first_text(root, _PAGE_TITLE))
+        marks = self.marks
+        return (_first_text(marks.ucaptitle) or _meta(marks, "ArticleTitle")
+                or _first_text(marks.ndbg_title) or _first_text(marks.h1_title)
+                or self._labelled(TITLE_LABELS) or _first_text(marks.title))
 
     def published(self, preamble: str) -> str | None:
-        for candidate in (lambda: _first_text(self.root, _PUBLISHTIME),
-                          lambda: _meta(self.root, "PubDate", "publishdate"),
+        for candidate in (lambda: _first_text(self.marks.publishtime),
+                          lambda: _meta(self.marks, "PubDate", "publishdate"),
                           lambda: self._labelled(DATE_LABELS)):
             date = _iso_date(candidate())
             if date:
@@ -71,7 +68,7 @@ class PageMetadata:
         return _iso_date(match.group(1)) if match else None
 
     def publisher(self, preamble: str) -> str | None:
-        found = _meta(self.root, "ContentSource") or self._labelled(PUBLISHER_LABELS)
+        found = _meta(self.marks, "ContentSource") or self._labelled(PUBLISHER_LABELS)
         if found:
             return found
         match = _PUBLISHER_TEXT.search(preamble)
@@ -82,8 +79,7 @@ class PageMetadata:
         The body itself is not searched ("来源：" in a report is about something else)."""
         body = self.root.find("body")
         page = text_content(body if body is not None else self.root)
-        first = next((w for w in text_content(self.content)[:2000].split() if len(w) >= 4),
-                     "")
+        first = next((w for w in _leading_text(self.content).split() if len(w) >= 4), "")
         found = page.find(first) if first else -1
         return page[:found] if found > 0 else page[:5000]
 
@@ -101,14 +97,26 @@ class PageMetadata:
         return None
 
 
+def _leading_text(element, length: int = 2000) -> str:
+    """The first ``length`` characters of the element's text, read only as far as needed
+    (the body's whole text is the size of the page)."""
+    parts, have = [], 0
+    for text in element.itertext():
+        parts.append(text)
+        have += len(text)
+        if have >= length:
+            break
+    return "".join(parts)[:length]
+
+
 def _clean(text: str | None) -> str | None:
     text = _WHITESPACE.sub(" ", text or "").strip()
     return text or None
 
 
-def _meta(root, *names: str) -> str | None:
+def _meta(marks: Landmarks, *names: str) -> str | None:
     wanted = {n.lower() for n in names}
-    for meta in root.iter("meta"):
+    for meta in marks.meta:
         if (meta.get("name") or "").strip().lower() in wanted:
             value = _clean(meta.get("content"))
             if value:
@@ -116,8 +124,8 @@ def _meta(root, *names: str) -> str | None:
     return None
 
 
-def _first_text(root, xpath) -> str | None:
-    for element in xpath(root):
+def _first_text(elements: list) -> str | None:
+    for element in elements:
         value = _clean(text_content(element))
         if value:
             return value

@@ -41,17 +41,29 @@ def _odd(ch: str) -> bool:
 _ODD = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\uac00-\ud7af\ufffd]")
 
 
+ODD_SAMPLE = 20_000  # characters classified one by one; junk shows from the start
+ODD_SHARE = 0.02
+NUL_SAMPLE = 200_000  # a stray NUL deep in a long text does not make it binary
+
+
 def binary_reason(text: str) -> str | None:
     """Why decoded text is really binary data (None if it reads as text): NULs, control
-    characters or replacement characters that no document contains in numbers."""
-    sample = text[:200_000]
-    if not sample:
+    characters or replacement characters that no document contains in numbers.
+
+    The full character classes are counted on the first ``ODD_SAMPLE`` characters (the
+    regex engine takes ~5 ns a character, a tenth of the time to read a page); NULs and
+    replacement characters, which str's own C loops find, over more."""
+    if not text:
         return None
-    if "\x00" in sample:
+    if "\x00" in text[:NUL_SAMPLE]:
         return "it contains NUL bytes"
+    sample = text[:ODD_SAMPLE]
     odd = len(_ODD.findall(sample))
-    if odd / len(sample) > 0.02:
+    if odd / len(sample) > ODD_SHARE:
         return f"{odd / len(sample):.0%} of its characters are control or undecodable bytes"
+    replaced = text.count("\ufffd")
+    if replaced / len(text) > ODD_SHARE:
+        return f"{replaced / len(text):.0%} of its characters are undecodable bytes"
     return None
 
 

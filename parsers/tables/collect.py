@@ -71,22 +71,26 @@ class Collector:
         columns = [(spec, cell) for spec in specs for cell in spec.cells]
         n = len(columns)
         fitted = fit(values, n, table == "applications", stray)
-        numbers = sum(1 for v in values if not is_blank(v))
         if len(values) < n:
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; read by "
                              "position")
-        elif numbers > sum(1 for v in fitted if v is not None and not is_blank(v)):
+        elif len(values) > n and _count_numbers(values) > _count_numbers(
+                [v for v in fitted if v is not None]):
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; extra "
                              "cells ignored")
         cell_source: CellSource = "ocr" if source == "ocr" else "table"
+        cells = self.cells
         for (spec, (col, key, label)), raw in zip(columns, fitted):
             text = raw if raw is not None else ""
             reading = read_value(text)
             if not reading.readable:
                 self.warn(table, f"{key}: not a number: {text!r}")
-            self.cells[key] = CellValue(
-                table=spec.table, row=spec.row, column=col, value=reading.value, raw=text,
-                label=label, source=cell_source, unit=reading.unit)
+            cells[key] = CellValue(spec.table, spec.row, col, reading.value, text, label,
+                                   cell_source, reading.unit)
+
+
+def _count_numbers(values: Sequence[str]) -> int:
+    return sum(1 for v in values if not is_blank(v))
 
 
 def _name(specs: Sequence[RowSpec]) -> str:

@@ -111,7 +111,8 @@ def _read_layout(layout: str, inputs: _Inputs) -> Collector:
                                              "template's shape; read by its labels")
             read_labelled(grid_rows(table), layout, found)
     read_labelled(inputs.grid, layout, found)
-    missing = [t for t in TABLES if not any(k.startswith(f"{t}/") for k in found.cells)]
+    present = {cell.table for cell in found.cells.values()}
+    missing = [t for t in TABLES if t not in present]
     if missing and inputs.text:
         from_text = Collector()
         read_labelled(inputs.text, layout, from_text)
@@ -125,10 +126,11 @@ def _read_layout(layout: str, inputs: _Inputs) -> Collector:
 def _gaps(layout: str, found: Collector) -> list[str]:
     """A warning for each table that is absent or lacks cells, naming what is missing."""
     out = []
+    rows_found = {(cell.table, cell.row) for cell in found.cells.values()}
     for table in TABLES:
         keys = table_keys(layout, table)
         replaced = tuple(f"{table}/{VARIANT_REPLACES[v]}" for v in VARIANT_ROWS.get(layout, ())
-                         if any(k.startswith(f"{table}/{v}/") for k in found.cells))
+                         if (table, v) in rows_found)
         missing = [k for k in keys if k not in found.cells
                    and not (replaced and k.startswith(replaced))]
         if len(missing) == len(keys):
