@@ -66,6 +66,28 @@ class GridBuilder:
         self.n_rows = max(self.n_rows, row + rowspan)
         self.n_cols = max(self.n_cols, col + colspan)
 
+    def place_row(self, row: int, cells: list[tuple[str, int, int]]) -> None:
+        """A row's cells (text, rowspan, colspan) from left to right, each at the first
+        column no cell of an earlier row covers (HTML's rule). The same as ``place`` for
+        each; the loop is here because tables of a few hundred cells spent more time in
+        calls to ``place`` than in it."""
+        taken, origin = self._cells, self._origin
+        col = 0
+        for text, rowspan, colspan in cells:
+            while (row, col) in taken:
+                col += 1
+            if rowspan == 1 and colspan == 1 and len(taken) < MAX_CELLS:
+                key = (row, col)
+                taken[key] = Cell(text)
+                origin[key] = key
+                if col >= self.n_cols:
+                    self.n_cols = col + 1
+            else:
+                self.place(row, col, text, rowspan, colspan)
+            col += colspan
+        if cells and row >= self.n_rows:
+            self.n_rows = row + 1
+
     def text_at(self, row: int, col: int) -> str | None:
         cell = self._cells.get((row, col))
         return cell.text if cell is not None else None

@@ -208,20 +208,17 @@ class Flow:
         # cell is plain text.
         plain = next(table.iter("img"), None) is None
         rows_html = [cells for cells in map(row_cells, _ROWS(table)) if cells]
-        occupied, place = builder.occupied, builder.place
+        n_rows = len(rows_html)
         for r, cells in enumerate(rows_html):
-            c = 0
+            placed = []
             for cell in cells:
-                while occupied(r, c):
-                    c += 1
                 text = (self._plain_cell(cell, depth + 2) if plain
                         else self._cell(cell, depth + 2, images))
                 colspan, rowspan = cell.get("colspan"), cell.get("rowspan")
-                colspan = _span(colspan) if colspan else 1
                 # Browsers end a rowspan at the table's last row.
-                place(r, c, text, min(_span(rowspan) if rowspan else 1, len(rows_html) - r),
-                      colspan)
-                c += colspan
+                placed.append((text, min(_span(rowspan), n_rows - r) if rowspan else 1,
+                               _span(colspan) if colspan else 1))
+            builder.place_row(r, placed)
         rows = builder.rows()
         if builder.overflow:
             self.warnings.append("a table's spans exceed the grid limit: cells were dropped")

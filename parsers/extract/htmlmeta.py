@@ -79,7 +79,8 @@ class PageMetadata:
         The body itself is not searched ("来源：" in a report is about something else)."""
         body = self.root.find("body")
         page = text_content(body if body is not None else self.root)
-        first = next((w for w in _leading_text(self.content).split() if len(w) >= 4), "")
+        first = next((w for w in text_content(self.content)[:2000].split() if len(w) >= 4),
+                     "")
         found = page.find(first) if first else -1
         return page[:found] if found > 0 else page[:5000]
 
@@ -95,18 +96,6 @@ class PageMetadata:
                 if value:
                     return value
         return None
-
-
-def _leading_text(element, length: int = 2000) -> str:
-    """The first ``length`` characters of the element's text, read only as far as needed
-    (the body's whole text is the size of the page)."""
-    parts, have = [], 0
-    for text in element.itertext():
-        parts.append(text)
-        have += len(text)
-        if have >= length:
-            break
-    return "".join(parts)[:length]
 
 
 def _clean(text: str | None) -> str | None:
