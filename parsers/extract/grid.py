@@ -106,8 +106,10 @@ class GridBuilder:
         """
         height = self.n_rows if n_rows is None else min(n_rows, self.n_rows)
         # Only columns and rows some cell covers: a column of holes is no column.
-        used_rows = sorted({r for (r, _c) in self._cells if r < height})
-        used_cols = sorted({c for (r, c) in self._cells if r < height})
+        keys = (self._cells if height >= self.n_rows
+                else [(r, c) for (r, c) in self._cells if r < height])
+        row_numbers, col_numbers = zip(*keys) if keys else ((), ())
+        used_rows, used_cols = sorted(set(row_numbers)), sorted(set(col_numbers))
         if len(used_rows) * len(used_cols) > 5 * MAX_CELLS:
             self.overflow = True
             used_cols = used_cols[:max(1, 5 * MAX_CELLS // max(1, len(used_rows)))]

@@ -49,9 +49,8 @@ def extract_html(data: bytes, *, url: str | None = None,
         warnings.append("no CMS content marker found: the content is the element holding "
                         "most of the page's text")
     meta = PageMetadata(root, content, marks)
-    preamble = meta.preamble()
     return Document(format="html", blocks=blocks, title=meta.title,
-                    published=meta.published(preamble), publisher=meta.publisher(preamble),
+                    published=meta.published(), publisher=meta.publisher(),
                     warnings=warnings)
 
 

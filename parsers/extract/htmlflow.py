@@ -291,7 +291,9 @@ def _plain_text(element, depth: int, parts: list[str]) -> None:
                     text = child.text
                     if text:
                         parts.append(_collapse(text))
-                if len(parts) > start and is_hidden(child):
+                # is_hidden(child), inline: this line runs for nearly every cell
+                if len(parts) > start and (child.get("hidden") is not None or (
+                        (style := child.get("style")) and _hides(style))):
                     del parts[start:]
             elif kind == SKIP or is_hidden(child):
                 pass

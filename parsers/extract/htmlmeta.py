@@ -8,6 +8,7 @@ meta tags (ArticleTitle, PubDate, ContentSource), the xxgk metadata table (名�
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -57,26 +58,28 @@ class PageMetadata:
                 or _first_text(marks.ndbg_title) or _first_text(marks.h1_title)
                 or self._labelled(TITLE_LABELS) or _first_text(marks.title))
 
-    def published(self, preamble: str) -> str | None:
+    def published(self) -> str | None:
         for candidate in (lambda: _first_text(self.marks.publishtime),
                           lambda: _meta(self.marks, "PubDate", "publishdate"),
                           lambda: self._labelled(DATE_LABELS)):
             date = _iso_date(candidate())
             if date:
                 return date
-        match = _DATE_TEXT.search(preamble)
+        match = _DATE_TEXT.search(self.preamble)
         return _iso_date(match.group(1)) if match else None
 
-    def publisher(self, preamble: str) -> str | None:
+    def publisher(self) -> str | None:
         found = _meta(self.marks, "ContentSource") or self._labelled(PUBLISHER_LABELS)
         if found:
             return found
-        match = _PUBLISHER_TEXT.search(preamble)
+        match = _PUBLISHER_TEXT.search(self.preamble)
         return match.group(1) if match else None
 
+    @functools.cached_property
     def preamble(self) -> str:
         """The page's text before the article body: where portals print 发布日期/来源 lines.
-        The body itself is not searched ("来源：" in a report is about something else)."""
+        The body itself is not searched ("来源：" in a report is about something else).
+        Read only when the page's own elements and labels do not tell."""
         body = self.root.find("body")
         page = text_content(body if body is not None else self.root)
         first = next((w for w in text_content(self.content)[:2000].split() if len(w) >= 4),
