@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response
+from scrapy_playwright.page import PageMethod
 
 from archive.store import Resource, utcnow
 
@@ -55,6 +56,43 @@ async def _settled_content(page, tries: int = 20) -> bytes:  # type: ignore[no-u
                 raise
             await asyncio.sleep(0.1)
     raise AssertionError("unreachable")
+
+
+_CHALLENGE_GONE = "!document.documentElement.outerHTML.includes('$_ts')"
+SOLVE_SECONDS = 20  # for the browser to get through a challenge
+
+
+async def _challenge_gone(page, seconds: float = SOLVE_SECONDS) -> bool:  # type: ignore[no-untyped-def]
+    """True once the challenge has gone from the page and the page has loaded; False if it
+    is still there after ``seconds``.
+
+    Run as a PageMethod of the solver's visit, i.e. by scrapy-playwright between opening
+    the page and reading its content: the challenge script sets a cookie and reloads the
+    page, and scrapy-playwright reads the content right after the first load (with one quick
+    retry), which fails while that reload is under way. On a loaded machine it did
+    ("Page.content: ... the page is navigating"), losing the visit. A navigation can also
+    destroy the context the wait runs in: that error is waited out like the reload."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        remaining_ms = (deadline - loop.time()) * 1000
+        if remaining_ms <= 0:
+            return False
+        try:
+            await page.wait_for_function(_CHALLENGE_GONE, timeout=remaining_ms)
+            await page.wait_for_load_state("load")
+            return True
+        except Exception as exc:  # noqa: BLE001 - Playwright's Error/TimeoutError
+            if "Timeout" in type(exc).__name__ or "closed" in str(exc)[:200]:
+                return False
+            await asyncio.sleep(0.1)  # the page navigated mid-wait: wait again
+
+
+def _visit_got_through(request: Request) -> bool:
+    """What the visit's ``_challenge_gone`` page method found (scrapy-playwright keeps a
+    PageMethod's result on it)."""
+    methods = request.meta.get("playwright_page_methods") or ()
+    return all(m.result is True for m in methods if getattr(m, "method", None) is _challenge_gone)
 
 
 def _cookies(request: Request) -> dict[str, str]:
@@ -179,6 +217,7 @@ class CookieChallengeMiddleware:
         parts = urlsplit(request.url)
         visit = Request(f"{parts.scheme}://{parts.netloc}/", dont_filter=True,
                         meta={"playwright": True, "playwright_include_page": True,
+                              "playwright_page_methods": [PageMethod(_challenge_gone)],
                               "playwright_context_kwargs": self.browser_context(),
                               "xxgk_solving": True,
                               "download_slot": f"{parts.netloc}#browser"})
@@ -236,8 +275,9 @@ class CookieChallengeMiddleware:
         try:
             if page is not None:
                 try:
-                    await page.wait_for_function(
-                        "!document.documentElement.outerHTML.includes('$_ts')", timeout=20_000)
+                    if not _visit_got_through(request):
+                        raise TimeoutError(f"the challenge was still there after "
+                                           f"{SOLVE_SECONDS} s")
                     snapshot = await _settled_content(page)
                     for cookie in await page.context.cookies():
                         cookies[cookie["name"]] = cookie["value"]
