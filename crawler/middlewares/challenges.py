@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from scrapy_playwright.page import PageMethod
 
 from archive.store import Resource, utcnow
@@ -82,8 +84,10 @@ async def _challenge_gone(page, seconds: float = SOLVE_SECONDS) -> bool:  # type
             await page.wait_for_function(_CHALLENGE_GONE, timeout=remaining_ms)
             await page.wait_for_load_state("load")
             return True
-        except Exception as exc:  # noqa: BLE001 - Playwright's Error/TimeoutError
-            if "Timeout" in type(exc).__name__ or "closed" in str(exc)[:200]:
+        except PlaywrightTimeout:
+            return False
+        except PlaywrightError as exc:
+            if "closed" in exc.message:
                 return False
             await asyncio.sleep(0.1)  # the page navigated mid-wait: wait again
 

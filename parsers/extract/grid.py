@@ -26,9 +26,6 @@ class GridBuilder:
         self.overflow = False  # cells were dropped at MAX_CELLS
         self._merged = False  # some cell covers more than its own position
 
-    def occupied(self, row: int, col: int) -> bool:
-        return (row, col) in self._cells
-
     def place(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1, *,
               continued: bool = False, origin: tuple[int, int] | None = None) -> None:
         """Put ``text`` at (row, col) covering rowspan x colspan positions. A position that

@@ -96,9 +96,8 @@ def _base_url(marks: Landmarks, url: str | None) -> str | None:
 
 # --- the content area -------------------------------------------------------------------
 
-def main_content(root, marks: Landmarks | None = None) -> tuple[object, str]:
+def main_content(root, marks: Landmarks) -> tuple[object, str]:
     """The element holding the article body and the marker that found it."""
-    marks = marks if marks is not None else find_landmarks(root)
     ucap = _richest(marks.ucapcontent)
     if ucap is not None:
         return ucap, "ucap"
@@ -144,15 +143,15 @@ def _between_markers(begins: list):
     if not begins:
         return None
     begin = begins[0]
-    if begin.getparent() is None:  # a comment outside <html>: nothing to gather
+    parent = begin.getparent()
+    if parent is None:  # a comment outside <html>: nothing to gather
         return None
     between, end = [], begin.getnext()
     while end is not None and not (tag_of(end) is None and ZJEG_END in (end.text or "")):
         between.append(end)
         end = end.getnext()
     if end is None:
-        parent = begin.getparent()
-        return parent if parent is not None and _has_content(parent) else None
+        return parent if _has_content(parent) else None
     if not any(tag_of(node) is not None for node in between) and not "".join(
             [begin.tail or "", *(node.tail or "" for node in between)]).strip():
         return None  # only comments and blanks between the markers
