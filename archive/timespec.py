@@ -101,7 +101,12 @@ def _end(start: datetime, step: timedelta | str) -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    """Always with microseconds, so the printed time selects exactly this capture."""
+    """The one form every command, export and API prints times in: ISO 8601, UTC, ``Z``,
+    always with microseconds, so a printed capture time selects exactly that capture.
+
+    Naive times are UTC (as the database keeps them); aware ones are converted."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -171,7 +171,9 @@ def test_image_installs_runtime_packages_and_runs_xxgk_unprivileged() -> None:
     install = re.search(r"apt-get install ([^&]*)", text).group(1).replace("\\", " ").split()
     assert runtime <= set(install), runtime - set(install)
     assert not TEST_SERVICES & set(install)
-    assert re.search(r"pip install /src\b", text) and "[dev]" not in text
+    assert re.search(r"pip install --no-deps --no-build-isolation /src\b", text)
+    assert re.search(r"pip install --require-hashes --no-deps -r /src/requirements.lock", text)
+    assert "[dev]" not in text and "requirements-dev.lock" not in text
     entrypoint = json.loads(re.search(r"^ENTRYPOINT (.*)$", text, re.MULTILINE).group(1))
     assert entrypoint[-1] == "xxgk"
     user = re.findall(r"^USER (\S+)$", text, re.MULTILINE)[-1]
