@@ -151,7 +151,6 @@ class SchedulerService:
                 "another scheduler is active: standing by")):
             return
         self.leading.set()
-        log.info("this scheduler is active (%s)", self.lock.holder)
         runs.RUNTIME = self.runtime
         use_in_apscheduler(self.clock)
         scheduler = self.scheduler = SiteScheduler(
@@ -165,6 +164,10 @@ class SchedulerService:
             self.sync_jobs()
             self.queue_interrupted()
             scheduler.resume()
+            # Said once the job store holds every site's job: an operator (or a test) who
+            # reads the jobs after this line sees all of them, whatever the machine's load.
+            log.info("this scheduler is active (%s): %d jobs", self.lock.holder,
+                     len(scheduler.get_jobs()))
             while not self.stop.is_set():
                 try:
                     self.lock.heartbeat()

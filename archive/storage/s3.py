@@ -1,10 +1,12 @@
 """Sealed WARC files in an S3 bucket (AWS S3 or any server speaking its API) through boto3.
 
 Why it works the way it does:
-- an upload carries the file's sha256 as object metadata and an S3 SHA256 checksum (checked by
-  the server, per part for multipart uploads), and is verified afterwards (size, metadata,
-  and the whole-object checksum where S3 reports one), because an index row pointing at an
-  incomplete object is worse than a failed upload the next seal can retry;
+- an upload carries the file's sha256 as object metadata and as the S3 SHA256 checksum that the
+  server checks the body against (per part for multipart uploads), and is read back afterwards
+  (size, metadata), because an index row pointing at an incomplete object is worse than a
+  failed upload the next seal can retry;
+- everything it does needs only the permissions docs/storage.md lists: objects are read back
+  by ranged GET, never HEAD;
 - one record is read with a ranged GET, so replaying a page never downloads a 1 GiB file;
 - bucket versioning is switched on at start when the credentials allow it, so an overwrite
   or a delete keeps the earlier bytes; optional Object Lock retention makes them undeletable
@@ -35,7 +37,7 @@ from .base import (
     MissingObject, StorageCheck, StorageConfigError, StorageError, UploadMismatch, check_range,
     file_sha256, short_read,
 )
-from .local import open_file, read_file_range
+from .local import local_file_exists, local_path, open_file, read_file_range
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +85,15 @@ class S3Storage:
     """Uploads sealed files to ``s3://bucket/prefix/name``; reads by ranged GET.
 
     Locations that are plain paths (files sealed before S3 was configured) are read from the
-    local disk, so one archive can hold both."""
+    local disk, relative ones from ``local_directory`` (the home's archive folder), so one
+    archive can hold both."""
 
     def __init__(self, bucket: str, prefix: str = "", endpoint_url: str | None = None,
                  region: str | None = None, object_lock_days: int | None = None,
                  object_lock_mode: str = "GOVERNANCE", keep_local: bool = False,
                  transfer: TransferConfig | None = None,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None,
+                 local_directory: Path | None = None) -> None:
         if object_lock_days is not None and object_lock_days <= 0:
             raise StorageConfigError(f"Object Lock days must be positive, not {object_lock_days}")
         if object_lock_mode not in OBJECT_LOCK_MODES:
@@ -101,6 +105,7 @@ class S3Storage:
         self.object_lock_days = object_lock_days
         self.object_lock_mode = object_lock_mode
         self.keep_local = keep_local
+        self.local_directory = local_directory
         self.transfer = transfer or DEFAULT_TRANSFER
         session = boto3.session.Session(region_name=region, **credentials_from_env(environ))
         # S3-compatible servers (MinIO, moto) at their own endpoint rarely do virtual hosts.
@@ -181,8 +186,15 @@ class S3Storage:
             raise StorageError(f"{path}: sha256 differs from the one computed at sealing")
         key = self.key_for(name)
         location = f"{SCHEME}{self.bucket}/{key}"
-        extra: dict[str, Any] = {"Metadata": {SHA256_METADATA: actual},
-                                 "ChecksumAlgorithm": "SHA256"}
+        size = path.stat().st_size
+        extra: dict[str, Any] = {"Metadata": {SHA256_METADATA: actual}}
+        if size < self.transfer.multipart_threshold:
+            # S3 checks the whole body against the digest we computed and refuses it
+            # (BadDigest) if one byte differs.
+            extra["ChecksumAlgorithm"] = "SHA256"
+            extra["ChecksumSHA256"] = base64.b64encode(bytes.fromhex(actual)).decode()
+        else:
+            extra["ChecksumAlgorithm"] = "SHA256"  # each part checked as it arrives
         if self.object_lock_days:
             extra["ObjectLockMode"] = self.object_lock_mode
             extra["ObjectLockRetainUntilDate"] = (datetime.now(timezone.utc)
@@ -192,35 +204,50 @@ class S3Storage:
                                     Config=self.transfer)
         except (S3UploadFailedError, ClientError, BotoCoreError) as exc:
             raise StorageError(f"upload of {path} to {location} failed: {exc}") from exc
-        self._verify(location, key, path.stat().st_size, actual)
+        self._verify(location, key, size, actual)
         if not self.keep_local:
             path.unlink()
         return location
 
     def _verify(self, location: str, key: str, size: int, sha256: str) -> None:
+        """What is stored now is what we sent: its size and our sha256 metadata.
+
+        Read with a one-byte ranged GET, not HEAD: on AWS both need only s3:GetObject, but
+        some S3-compatible servers (moto since 5.2.6) authorise HEAD as a separate action that
+        a policy granting the documented permissions does not hold."""
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=key, ChecksumMode="ENABLED")
+            stored_size, metadata = self._stored(key)
         except (ClientError, BotoCoreError) as exc:
             raise UploadMismatch(f"{location}: cannot be read back after upload: {exc}") from exc
         problems = []
-        if head.get("ContentLength") != size:
-            problems.append(f"{head.get('ContentLength')} bytes stored, {size} sent")
-        if head.get("Metadata", {}).get(SHA256_METADATA) != sha256:
+        if stored_size != size:
+            problems.append(f"{stored_size} bytes stored, {size} sent")
+        if metadata.get(SHA256_METADATA) != sha256:
             problems.append("the sha256 metadata is not the file's")
-        checksum = head.get("ChecksumSHA256")
-        # After a multipart upload S3 reports a checksum of the part checksums, which the file's
-        # sha256 cannot be compared with (the parts were checked one by one as they arrived).
-        single_part = size < self.transfer.multipart_threshold
-        if single_part and checksum != base64.b64encode(bytes.fromhex(sha256)).decode():
-            problems.append(f"S3's SHA256 checksum ({checksum}) is not the file's")
         if problems:
             raise UploadMismatch(f"{location}: " + "; ".join(problems))
+
+    def _stored(self, key: str, bucket: str | None = None) -> tuple[int, dict[str, str]]:
+        """(size, metadata) of an object from its first byte."""
+        try:
+            response = self.client.get_object(Bucket=bucket or self.bucket, Key=key,
+                                               Range="bytes=0-0")
+        except ClientError as exc:
+            if _code(exc) == "InvalidRange":  # an empty object has no first byte
+                return 0, {}
+            raise
+        with closing(response["Body"]) as body:
+            body.read()
+        total = str(response.get("ContentRange", "")).rpartition("/")[2]
+        return (int(total) if total.isdigit() else int(response["ContentLength"]),
+                dict(response.get("Metadata", {})))
 
     # --- reading ---------------------------------------------------------------------------
 
     def read_range(self, location: str, offset: int, length: int) -> bytes:
         if not location.startswith(SCHEME):
-            return read_file_range(location, offset, length)
+            return read_file_range(str(local_path(location, self.local_directory)), offset,
+                                   length)
         check_range(offset, length)
         if length == 0:
             return b""
@@ -242,7 +269,7 @@ class S3Storage:
 
     def open_stream(self, location: str) -> BinaryIO:
         if not location.startswith(SCHEME):
-            return open_file(location)
+            return open_file(str(local_path(location, self.local_directory)))
         bucket, key = parse_location(location)
         try:
             # botocore checks the whole-object checksum (when S3 has one) as the stream ends.
@@ -254,10 +281,10 @@ class S3Storage:
 
     def exists(self, location: str) -> bool:
         if not location.startswith(SCHEME):
-            return Path(location).is_file()
+            return local_file_exists(location, self.local_directory)
         bucket, key = parse_location(location)
         try:
-            self.client.head_object(Bucket=bucket, Key=key)
+            self._stored(key, bucket)
         except ClientError as exc:
             if _code(exc) in NOT_FOUND:
                 return False
