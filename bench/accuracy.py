@@ -1,0 +1,259 @@
+"""Field accuracy of the parsers on the real-world corpus (tests/fixtures/real/reports/).
+
+The yardstick of every parser change: each real report (as found: flattened, truncated,
+traditional, prose-only, PDF, HTML...) is parsed as ``xxgk parse FILE --json`` would, and
+compared field by field with its ``.expected.json``, which was typed by reading the source.
+
+Fields: the organisation, year and layout where the expected file names them (not null), and
+every expected cell (table cells and prose cells), a value being right when the parser gives
+that cell the same number (or null for a cell that holds no number). Also counted, apart:
+**extra values**, cells the parser emits that the expected file does not list (numbers the
+text may not show: the target is none).
+
+The corpus is split 80/20 (``split`` in each file, fixed when the file was added): the
+figures of the held-out fifth are what users will see on reports nobody has looked at, so
+they are printed apart, and their files are listed among the worst only with
+``--show-heldout`` (keep them unseen while building).
+
+Usage: python bench/accuracy.py [--split build|heldout|all] [--worst 15] [--as-page]
+                                [--show-heldout] [--json] [--only ID_SUBSTRING]
+``--as-page`` wraps each text report in the article page a portal would serve (the HTML
+path), as a second figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import math
+import os
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from parsers.document import ExtractionError  # noqa: E402
+from parsers.extract import extract  # noqa: E402
+from parsers.report import parse_document  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real" / "reports"
+FIELD_KINDS = ("organisation", "year", "layout", "cell", "prose_cell")
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
+<body><div class="header">政府信息公开</div><div class="main"><div class="article">
+<h1 class="title">{title}</h1><div class="info">发布时间：2024-01-15 来源：本网</div>
+<div id="zoom" class="content">{body}</div></div></div>
+<div class="footer">主办单位：人民政府办公室</div></body></html>"""
+
+
+@dataclass
+class Outcome:
+    """One report's comparison."""
+
+    id: str
+    split: str
+    layout: str | None
+    variants: list[str]
+    right: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    wrong: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    def add(self, kind: str, ok: bool, what: str) -> None:
+        self.total[kind] += 1
+        if ok:
+            self.right[kind] += 1
+        else:
+            self.wrong.append(what)
+
+    @property
+    def fields(self) -> int:
+        return sum(self.total.values())
+
+    @property
+    def correct(self) -> int:
+        return sum(self.right.values())
+
+
+def source_file(expected: dict[str, Any]) -> Path:
+    """The material to parse: the first file that is not a stored sidecar (``.txt`` comes
+    last: where a report was kept as HTML or PDF and as text, the original is parsed)."""
+    files = [CORPUS / name for name in expected.get("files") or []]
+    for suffix in (".pdf", ".docx", ".doc", ".html", ".htm", ".png", ".jpg", ".txt"):
+        for path in files:
+            if path.suffix.lower() == suffix and path.is_file():
+                return path
+    raise FileNotFoundError(f"{expected['id']}: none of {expected.get('files')} exists")
+
+
+def as_page(text: str) -> bytes:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = lines[0] if lines else ""
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return PAGE.format(title=html.escape(title), body=body).encode("utf-8")
+
+
+def parse(path: Path, page: bool) -> dict[str, Any]:
+    data = path.read_bytes()
+    name = path.name
+    if page and path.suffix == ".txt":
+        data, name = as_page(data.decode("utf-8", "replace")), path.with_suffix(".html").name
+    doc = extract(data, url=name)
+    return parse_document(doc, None).to_json()
+
+
+def same_number(got: Any, want: Any) -> bool:
+    if want is None or got is None:
+        return want is None and got is None
+    return math.isclose(float(got), float(want), rel_tol=0, abs_tol=1e-9)
+
+
+def squeeze(text: str | None) -> str:
+    return "".join((text or "").split())
+
+
+def compare(expected: dict[str, Any], page: bool) -> Outcome:
+    outcome = Outcome(expected["id"], expected.get("split", "build"), expected.get("layout"),
+                      list(expected.get("variants") or []))
+    started = time.process_time()
+    try:
+        result = parse(source_file(expected), page)
+    except (ExtractionError, OSError) as exc:
+        result = {"org": None, "year": None, "layout": None, "cells": []}
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.seconds = time.process_time() - started
+    if expected.get("organisation"):
+        names = {squeeze(expected["organisation"]),
+                 *(squeeze(a) for a in expected.get("organisation_aliases") or [])}
+        outcome.add("organisation", squeeze(result.get("org")) in names,
+                    f"organisation: got {result.get('org')!r}, want {expected['organisation']!r}")
+    for kind in ("year", "layout"):
+        if expected.get(kind) is not None:
+            outcome.add(kind, result.get(kind) == expected[kind],
+                        f"{kind}: got {result.get(kind)!r}, want {expected[kind]!r}")
+    got = {f"{c['table']}/{c['row']}/{c['column']}": c for c in result.get("cells") or []}
+    wanted: dict[str, tuple[str, Any]] = {}
+    for key, value in (expected.get("prose_cells") or {}).items():
+        wanted[key] = ("prose_cell", value)
+    for key, value in (expected.get("cells") or {}).items():
+        wanted[key] = ("cell", value)  # a table value wins over the prose's
+    for key, (kind, value) in wanted.items():
+        cell = got.get(key)
+        ok = cell is not None and same_number(cell.get("value"), value)
+        outcome.add(kind, ok, f"{key}: got {cell.get('value') if cell else 'nothing'}"
+                              f"{'' if cell is None else ' (' + str(cell.get('raw')) + ')'}"
+                              f", want {value}")
+    outcome.extra = [f"{key} = {cell.get('value')} ({cell.get('source')}, raw "
+                     f"{cell.get('raw')!r})" for key, cell in got.items() if key not in wanted]
+    return outcome
+
+
+def share(right: int, total: int) -> str:
+    return f"{100 * right / total:6.2f} % ({right}/{total})" if total else "     - (0/0)"
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
+    right = sum(o.correct for o in outcomes)
+    total = sum(o.fields for o in outcomes)
+    kinds = {kind: (sum(o.right[kind] for o in outcomes), sum(o.total[kind] for o in outcomes))
+             for kind in FIELD_KINDS}
+    return {"reports": len(outcomes), "fields": total, "right": right,
+            "accuracy": right / total if total else None,
+            "by_kind": {k: {"right": r, "total": t} for k, (r, t) in kinds.items()},
+            "extra_values": sum(len(o.extra) for o in outcomes),
+            "unreadable": sum(1 for o in outcomes if o.error)}
+
+
+def grouped(outcomes: list[Outcome], key: Any) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        for name in key(outcome):
+            groups[name].append(outcome)
+    return dict(sorted(groups.items()))
+
+
+def print_summary(title: str, outcomes: list[Outcome]) -> None:
+    s = summarise(outcomes)
+    print(f"\n== {title}: {s['reports']} reports, field accuracy "
+          f"{share(s['right'], s['fields'])}; extra values {s['extra_values']}; "
+          f"unreadable {s['unreadable']}")
+    for kind in FIELD_KINDS:
+        k = s["by_kind"][kind]
+        print(f"   {kind:<13} {share(k['right'], k['total'])}")
+
+
+def print_groups(title: str, groups: dict[str, list[Outcome]]) -> None:
+    print(f"\n-- by {title}")
+    for name, members in groups.items():
+        s = summarise(members)
+        print(f"   {name:<28} {len(members):>4} reports  {share(s['right'], s['fields'])}"
+              f"  extra {s['extra_values']}")
+
+
+def print_worst(outcomes: list[Outcome], count: int) -> None:
+    ranked = sorted(outcomes, key=lambda o: (-(o.fields - o.correct) - len(o.extra), o.id))
+    print(f"\n-- worst {count} ({'; '.join(sorted({o.split for o in outcomes}))})")
+    for outcome in ranked[:count]:
+        missed = outcome.fields - outcome.correct
+        if not missed and not outcome.extra and not outcome.error:
+            break
+        print(f"   {outcome.id}: {missed}/{outcome.fields} wrong, {len(outcome.extra)} extra"
+              + (f", {outcome.error}" if outcome.error else ""))
+        for line in outcome.wrong[:6]:
+            print(f"      - {line}")
+        for line in outcome.extra[:3]:
+            print(f"      + extra {line}")
+
+
+def load(only: str | None) -> list[dict[str, Any]]:
+    files = sorted(CORPUS.glob("*.expected.json"))
+    corpus = [json.loads(path.read_text(encoding="utf-8")) for path in files]
+    return [e for e in corpus if not only or only in e["id"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("build", "heldout", "all"), default="all")
+    parser.add_argument("--worst", type=int, default=15, help="files listed (build split)")
+    parser.add_argument("--show-heldout", action="store_true",
+                        help="also list held-out files among the worst (final reports only)")
+    parser.add_argument("--as-page", action="store_true",
+                        help="text reports wrapped in a portal's article page (HTML path)")
+    parser.add_argument("--only", help="only reports whose id contains this")
+    parser.add_argument("--json", action="store_true", help="figures as JSON")
+    args = parser.parse_args()
+
+    corpus = [e for e in load(args.only) if args.split in ("all", e.get("split", "build"))]
+    outcomes = [compare(e, args.as_page) for e in corpus]
+    build = [o for o in outcomes if o.split == "build"]
+    heldout = [o for o in outcomes if o.split == "heldout"]
+    if args.json:
+        print(json.dumps({"all": summarise(outcomes), "build": summarise(build),
+                          "heldout": summarise(heldout), "as_page": args.as_page,
+                          "reports": [{"id": o.id, "split": o.split, "fields": o.fields,
+                                       "right": o.correct, "extra": len(o.extra),
+                                       "error": o.error} for o in outcomes
+                                      if o.split == "build" or args.show_heldout]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    load_average = os.getloadavg()[0]
+    print(f"corpus {CORPUS} ({len(corpus)} reports), {'as portal pages' if args.as_page else 'files as found'}; "
+          f"load average {load_average:.2f}; parse CPU {sum(o.seconds for o in outcomes):.1f} s")
+    print_summary("all", outcomes)
+    print_summary("build (80 %)", build)
+    print_summary("held out (20 %, unseen while building)", heldout)
+    print_groups("layout (expected)", grouped(build, lambda o: [str(o.layout)]))
+    print_groups("variant", grouped(build, lambda o: o.variants or ["(none)"]))
+    shown = outcomes if args.show_heldout else build
+    print_worst(shown, args.worst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
