@@ -2,14 +2,13 @@
 
 Every command reads through ``archive.retrieval`` (or verify/cdxj/wacz/importer), prints
 tables or bytes for people and JSON under ``--json`` for scripts, and turns every foreseeable
-failure into one line on stderr and an exit code (below), never a traceback.
+failure into one line on stderr and an exit code (``archive.cli_output``), never a traceback.
 """
 
 from __future__ import annotations
 
 import base64
 import difflib
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -23,33 +22,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .cli_output import CliError, ExitCode, emit, print_wide
 from .decoding import undo_content_encoding
-from .errors import (
-    BadTime,
-    Damaged,
-    ImportRefused,
-    NoArchive,
-    NoVersion,
-    RetrievalError,
-    Undecodable,
-    UnknownUrl,
-)
+from .errors import ImportRefused, NoVersion, Undecodable
 from .home import Home, HomeOption, resolve_home
-from .reader import RecordMissing
 from .retrieval import Payload, Retrieval, Version
-from .storage import StorageConfigError, StorageError
 from .text import Text, text_of
 from .timespec import TIME_HELP, TimeSpan, iso, parse_time, timestamp20
-
-EXIT_PROBLEMS = 1  # verify found problems; wacz failed; an output file could not be written
-EXIT_USAGE = 2  # bad time format, bad option, missing input (also Typer's own usage errors)
-EXIT_NOT_FOUND = 3  # no archive in this home, unknown URL, no version at that time
-EXIT_DAMAGED = 4  # bytes missing/unreadable/not matching the index; import refused
-EXIT_CODES: dict[type[Exception], int] = {
-    BadTime: EXIT_USAGE, StorageConfigError: EXIT_USAGE, NoArchive: EXIT_NOT_FOUND,
-    UnknownUrl: EXIT_NOT_FOUND, NoVersion: EXIT_NOT_FOUND, Damaged: EXIT_DAMAGED,
-    Undecodable: EXIT_DAMAGED, ImportRefused: EXIT_DAMAGED, StorageError: EXIT_DAMAGED,
-}
 
 app = typer.Typer(
     name="archive",
@@ -61,7 +40,7 @@ app = typer.Typer(
         "Exit codes: 0 ok; 1 verify found problems (or an export failed); 2 bad usage or "
         "time format; 3 no archive, unknown URL or no version at that time; 4 damaged or "
         "missing bytes, or an import refused. With --json, an error is also printed as "
-        '{"error": KIND, "message": ...} on stdout.'
+        '{"error": {"code", "kind", "message"}} on stdout (docs/cli.md).'
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -72,33 +51,15 @@ UrlArgument = Annotated[str, typer.Argument(help="The URL as captured (else matc
                                                  "SURT: scheme, www. and case ignored).")]
 
 
-def _kind(exc: Exception) -> str:
-    return getattr(exc, "kind", "bad-time" if isinstance(exc, BadTime) else "storage")
-
-
 @contextmanager
-def _reporting(as_json: bool) -> Iterator[None]:
-    """Known failures become a message and an exit code."""
+def _writing() -> Iterator[None]:
+    """An output file that cannot be written (a full disk) is trouble, not a traceback.
+    Archive errors (unknown URL, damage, ...) are reported by the command line's root."""
     try:
         yield
-    except RecordMissing as exc:  # raised by a repair when an archive opens for writing
-        _fail(as_json, Damaged.kind, str(exc), EXIT_DAMAGED)
-    except (RetrievalError, BadTime, StorageError) as exc:
-        code = next((c for t, c in EXIT_CODES.items() if isinstance(exc, t)), EXIT_PROBLEMS)
-        _fail(as_json, _kind(exc), str(exc), code)
-    except OSError as exc:  # an output file that cannot be written, a full disk
-        _fail(as_json, "io", f"{exc.filename or ''}: {exc.strerror or exc}", EXIT_PROBLEMS)
-
-
-def _fail(as_json: bool, kind: str, message: str, code: int) -> None:
-    console.print(f"[red]error:[/red] {escape(message)}")
-    if as_json:
-        _emit({"error": kind, "message": message})
-    raise typer.Exit(code)
-
-
-def _emit(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    except OSError as exc:
+        raise CliError(ExitCode.FAILED, f"{exc.filename or ''}: {exc.strerror or exc}",
+                       "io") from exc
 
 
 def _time(text: str | None) -> TimeSpan | None:
@@ -136,10 +97,10 @@ def history(url: UrlArgument, home: HomeOption = None, as_json: JsonOption = Fal
     """List every version of URL, oldest first: time (UTC, microseconds), HTTP status, record
     type (revisit = same payload as an earlier capture, or a 304), payload sha256, size, and
     whether the payload changed since the previous version."""
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         versions = retrieval.history(url)
         if as_json:
-            _emit({"url": url, "versions": [version_json(v) for v in versions]})
+            emit({"url": url, "versions": [version_json(v) for v in versions]})
             return
         table = Table(title=f"{url}: {len(versions)} version(s)")
         for column in ("time (UTC)", "status", "type", "size", "sha256", "changed"):
@@ -149,7 +110,7 @@ def history(url: UrlArgument, home: HomeOption = None, as_json: JsonOption = Fal
             table.add_row(iso(v.captured_at), str(v.status or "-"), v.record_type,
                           str(v.payload_length if v.payload_length is not None else "-"),
                           (v.payload_digest or "-")[:16], changed)
-        Console(width=max(Console().width, 120)).print(table)
+        print_wide(table)
 
 
 # --- get ------------------------------------------------------------------------------------
@@ -179,7 +140,7 @@ def get(
 ) -> None:
     """Print or save one version's payload. A revisit's payload is the original response's;
     the bytes are checked against the index's sha256 first."""
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         span = _time(at)
         version = retrieval.version_at(url, span.end if span else None)
         payload = retrieval.payload_of(version)
@@ -197,7 +158,7 @@ def get(
                 "output": str(output) if output else None}
             if output is None:
                 data["payload_base64"] = base64.b64encode(body).decode()
-            _emit(data)
+            emit(data)
         elif headers:
             typer.echo(_headers_text(payload), nl=False)
         elif output is None:
@@ -252,7 +213,7 @@ def diff(
     """Show what changed in the readable text between two versions of URL: the text of HTML
     bodies, DOCX paragraphs and tables, PDF pages (decoded from gzip etc. first), as a
     unified diff."""
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         to_span, from_span = _time(to), _time(from_)
         newer = retrieval.version_at(url, to_span.end if to_span else None)
         older = (retrieval.version_at(url, from_span.end) if from_span
@@ -263,7 +224,7 @@ def diff(
             f"{url} @ {iso(older.captured_at)}", f"{url} @ {iso(newer.captured_at)}",
             n=context, lineterm=""))
         if as_json:
-            _emit({"url": url,
+            emit({"url": url,
                    "from": {**version_json(older), "text_kind": old_text.kind,
                             "text_note": old_text.note},
                    "to": {**version_json(newer), "text_kind": new_text.kind,
@@ -290,7 +251,7 @@ def verify(home: HomeOption = None, as_json: JsonOption = False) -> None:
     unsealed files. Exits 1 if anything is wrong, naming the file and record."""
     from .verify import verify_archive
 
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         def progress(warc_file: Any) -> None:
             if not as_json:
                 console.print(f"checking {warc_file.name}", style="dim")
@@ -298,7 +259,7 @@ def verify(home: HomeOption = None, as_json: JsonOption = False) -> None:
         report = verify_archive(retrieval.sessions, retrieval.locations,
                                 retrieval.home.archive_dir, progress)
         if as_json:
-            _emit(report.as_json())
+            emit(report.as_json())
         else:
             for kind, items in (("problem", report.problems), ("warning", report.warnings)):
                 for p in items:
@@ -315,7 +276,7 @@ def verify(home: HomeOption = None, as_json: JsonOption = False) -> None:
                           f"{report.bytes} bytes: " + ("OK" if report.ok else
                                                       f"{len(report.problems)} problem(s)"))
         if not report.ok:
-            raise typer.Exit(EXIT_PROBLEMS)
+            raise typer.Exit(ExitCode.FAILED)
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -333,7 +294,7 @@ def export_cdxj(
     the microseconds. With --json, prints a summary (needs -o)."""
     from .cdxj import cdxj
 
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         if as_json and output is None:
             raise typer.BadParameter("--json prints a summary: give the CDXJ an -o FILE",
                                      param_hint="--json")
@@ -351,7 +312,7 @@ def export_cdxj(
                         count += 1
                 os.replace(partial, output)
         if as_json:
-            _emit({"output": str(output), "lines": count})
+            emit({"output": str(output), "lines": count})
         elif output is not None:
             console.print(f"{count} CDXJ line(s) -> {output}")
 
@@ -369,10 +330,10 @@ def wacz(
     until their crawl seals them."""
     from .wacz_export import create_wacz
 
-    with _reporting(as_json), _retrieval(home) as retrieval:
+    with _writing(), _retrieval(home) as retrieval:
         result = create_wacz(retrieval.sessions, retrieval.locations, output, title, desc)
         if as_json:
-            _emit(asdict(result))
+            emit(asdict(result))
         else:
             console.print(f"{len(result.files)} WARC file(s), {result.pages} page(s) -> "
                           f"{result.output} ({result.size} bytes)")
@@ -400,7 +361,7 @@ def import_(
 
     results: list[dict[str, Any]] = []
     refused = False
-    with _reporting(as_json):
+    with _writing():
         resolved: Home = resolve_home(home)
         storage = storage_from_env(resolved.archive_dir)
         archive = Archive(resolved)
@@ -416,7 +377,7 @@ def import_(
         finally:
             archive.close()
     if as_json:
-        _emit({"imports": results})
+        emit({"imports": results})
     else:
         for item in results:
             if item["status"] != "refused":
@@ -425,4 +386,4 @@ def import_(
                               + f", {item.get('added', 0)} capture(s) added, "
                                 f"{item.get('known', 0)} already known")
     if refused:
-        raise typer.Exit(EXIT_DAMAGED)
+        raise typer.Exit(ExitCode.DAMAGED)

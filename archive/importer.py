@@ -28,6 +28,7 @@ from .models import Capture, WarcFile
 from .reader import ArchivedRecord
 from .recover import capture_of_record
 from .storage import Storage, file_sha256
+from .storage.local import local_location
 from .store import Archive, utcnow
 
 IMPORTING_SUFFIX = ".importing"
@@ -165,8 +166,9 @@ def import_warc(archive: Archive, path: Path, storage: Storage) -> Imported:
             name = _archive_name(session, archive_dir, path, sha256)
             final = archive_dir / name
             now = utcnow()
-            row = WarcFile(name=name, location=str(final), size=path.stat().st_size,
-                           sha256=sha256, sealed=True, created_at=now, sealed_at=now)
+            row = WarcFile(name=name, location=local_location(final, archive_dir),
+                           size=path.stat().st_size, sha256=sha256, sealed=True,
+                           created_at=now, sealed_at=now)
             session.add(row)
             session.flush()
             state = _index_records(session, path, row.id)

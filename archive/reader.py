@@ -13,6 +13,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from .models import WarcFile
+from .storage.local import local_file_exists, local_path
 from .warc import OPEN_SUFFIX
 
 
@@ -36,12 +37,15 @@ def header_value(pairs: list[tuple[str, str]], name: str) -> str | None:
     return next((v for k, v in pairs if k.lower() == name), None)
 
 
-def file_path(warc_file: WarcFile) -> Path:
-    """Where a local WARC file is now: sealed under its final name, or still open."""
-    path = Path(warc_file.location)
-    if not warc_file.sealed and not path.exists():
-        return path.with_name(path.name + OPEN_SUFFIX)
-    return path
+def file_path(warc_file: WarcFile, archive_dir: Path) -> Path:
+    """Where a local WARC file is now, in the archive folder of the home being used (which
+    may have moved since the file was written): sealed under its final name, or still open.
+    Raises UnresolvedLocation (``archive.storage.local.local_path``) rather than read from
+    another place."""
+    location = warc_file.location
+    if not warc_file.sealed and not local_file_exists(location, archive_dir):
+        location += OPEN_SUFFIX
+    return local_path(location, archive_dir)
 
 
 def parse_record(data: bytes) -> ArchivedRecord:

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from warcio.timeutils import iso_date_to_datetime
 
 from .models import Capture, WarcFile
-from .reader import ArchivedRecord, RecordMissing, header_value, parse_record
-from .storage.base import file_sha256
+from .reader import ArchivedRecord, RecordMissing, file_path, header_value, parse_record
+from .storage.base import UnresolvedLocation, file_sha256
 from .surt import surt
 from .warc import FINGERPRINT_FIELD, OPEN_SUFFIX, RUN_FIELD
 
@@ -133,14 +133,17 @@ def capture_of_record(session, record: ArchivedRecord, warc_file_id: int, offset
 
 def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
     """Make one abandoned open file whole and sealed; None if there is nothing to repair."""
-    final = Path(row.location)
-    path = final.with_name(final.name + OPEN_SUFFIX)
+    try:
+        # The open file, or the sealed one if it was renamed but the index update did not
+        # happen; in this home's archive folder, wherever the home was when it was written.
+        path = file_path(row, archive.home.archive_dir)
+    except UnresolvedLocation as exc:
+        log.error("WARC file %s cannot be repaired: %s", row.name, exc)
+        return None
     if not path.exists():
-        if final.exists():  # renamed, but the index update did not happen
-            path = final
-        else:
-            log.error("WARC file %s is in the index but on no disk", row.name)
-            return None
+        log.error("WARC file %s is in the index but on no disk (%s)", row.name, path)
+        return None
+    final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     with archive.sessions.begin() as session:
         claimed = session.scalar(select(func.max(Capture.offset + Capture.length))
                                  .where(Capture.warc_file_id == row.id)) or 0

@@ -19,7 +19,6 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -29,9 +28,11 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from .groupcommit import ExchangeWriter, GroupCommit
 from .db import create_schema, make_engine, session_factory
+from .errors import Damaged
 from .locations import Locations
 from .reader import ArchivedRecord, header_value, parse_record
 from .storage import LocalStorage, StorageError, storage_from_env
+from .storage.local import local_location
 from .home import Home
 from .models import Capture, WarcFile
 from .surt import surt
@@ -169,8 +170,10 @@ class Archive:
             directory = self.home.archive_dir
             self._writer = WarcFileWriter(directory, name, SOFTWARE)
             with self.sessions.begin() as session:
-                row = WarcFile(name=name, location=str(directory / name), created_at=now,
-                               size=self._writer.size, writer=writer_id())
+                # Relative to the archive folder, as every local location: the home can move.
+                row = WarcFile(name=name, location=local_location(self._writer.final_path,
+                                                                  directory),
+                               created_at=now, size=self._writer.size, writer=writer_id())
                 session.add(row)
                 session.flush()
                 self._file_id = row.id
@@ -185,8 +188,11 @@ class Archive:
             pending = list(session.scalars(select(WarcFile).where(
                 WarcFile.sealed.is_(True), ~WarcFile.location.startswith("s3://"))))
         for row in pending:
-            path = Path(row.location)
-            if not path.exists():
+            try:
+                path = self.locations.local_path(row)
+            except Damaged:
+                continue  # not in this home: a row `xxgk archive verify` reports
+            if path is None or not path.exists():
                 continue
             try:
                 location = self.storage.put_sealed(path, row.name, row.sha256)
@@ -200,14 +206,14 @@ class Archive:
         if self._writer is None:
             return
         size, sha = self._writer.seal()
-        location = str(self._writer.final_path)
+        final = self._writer.final_path
+        location = local_location(final, self.home.archive_dir)
         try:
-            location = self.storage.put_sealed(self._writer.final_path, self._writer.name, sha)
+            location = self.storage.put_sealed(final, self._writer.name, sha)
         except StorageError as exc:
             # The sealed file stays on local disk and in the index there: a later
             # `xxgk archive` run can upload it; nothing is lost.
-            log.error("could not store %s (%s); it stays at %s", self._writer.name, exc,
-                      location)
+            log.error("could not store %s (%s); it stays at %s", self._writer.name, exc, final)
         with self.sessions.begin() as session:
             row = session.get(WarcFile, self._file_id)
             row.size, row.sha256, row.sealed, row.sealed_at = size, sha, True, utcnow()

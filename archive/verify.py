@@ -27,7 +27,9 @@ from .integrity import check_record, header, sha256_hex_of_label
 from .locations import Locations, is_remote
 from .members import Member, walk_members
 from .models import Capture, WarcFile
+from .reader import file_path
 from .recover import _writer_alive as writer_alive
+from .storage.base import UnresolvedLocation
 from .warc import OPEN_SUFFIX
 
 WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
@@ -36,7 +38,8 @@ WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_S
 @dataclass(frozen=True)
 class Problem:
     kind: str  # missing-file | file-sha256 | file-size | read | member | record | index |
-    #            unindexed-record | revisit | unknown-file | abandoned-file
+    #            unindexed-record | revisit | unknown-file | abandoned-file;
+    #            warnings: unresolved-revisit | outside-home
     file: str
     detail: str
     offset: int | None = None
@@ -148,6 +151,7 @@ def verify_file(session: Session, warc_file: WarcFile, locations: Locations,
     limit = None if warc_file.sealed else claimed_end
     counter = _Counting()
     try:
+        _warn_outside_home(warc_file, locations, report)
         with locations.open(warc_file) as stream:
             for member in walk_members(stream, restarts=sorted(check.by_offset),
                                        hasher=counter, limit=limit):
@@ -166,6 +170,16 @@ def verify_file(session: Session, warc_file: WarcFile, locations: Locations,
         if counter.hexdigest() != warc_file.sha256:
             check.problem("file-sha256", f"sha256 {counter.hexdigest()}, the index says "
                                          f"{warc_file.sha256}")
+
+
+def _warn_outside_home(warc_file: WarcFile, locations: Locations, report: Report) -> None:
+    """A file read from outside the home is not an error (an older version's row migration
+    0005 could not convert), but the operator should know: it does not move with the home."""
+    outside = locations.outside_home(warc_file)
+    if outside is not None:
+        report.warnings.append(Problem(
+            "outside-home", warc_file.name, f"read from {outside}, outside this home's archive "
+            f"folder {locations.home.archive_dir}: it is not copied or moved with the home"))
 
 
 class _Counting:
@@ -207,14 +221,21 @@ def check_revisits(session: Session, report: Report) -> None:
 
 
 def unknown_files(archive_dir: Path, files: list[WarcFile]) -> list[Path]:
+    """WARC files in the archive folder (sub-folders too) that no index row names, as the
+    rows resolve in this home (``archive.reader.file_path``)."""
     known = set()
     for warc_file in files:
-        if not is_remote(warc_file):
-            path = Path(warc_file.location)
-            known |= {path, path.with_name(path.name + OPEN_SUFFIX)}
+        if is_remote(warc_file):
+            continue
+        try:
+            path = file_path(warc_file, archive_dir)
+        except UnresolvedLocation:
+            continue  # reported as missing-file by verify_file
+        final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+        known |= {final, final.with_name(final.name + OPEN_SUFFIX)}
     if not archive_dir.is_dir():
         return []
-    return sorted(p for p in archive_dir.iterdir()
+    return sorted(p for p in archive_dir.rglob("*")
                   if p.is_file() and p.name.endswith(WARC_SUFFIXES) and p not in known)
 
 
@@ -229,7 +250,7 @@ def verify_archive(sessions: sessionmaker[Session], locations: Locations, archiv
             verify_file(session, warc_file, locations, report)
         check_revisits(session, report)
     for path in unknown_files(archive_dir, files):
-        report.problems.append(Problem("unknown-file", path.name,
+        report.problems.append(Problem("unknown-file", path.relative_to(archive_dir).as_posix(),
                                        "a WARC file in the archive folder the index does not "
                                        "know"))
     return report

@@ -1,16 +1,25 @@
-"""`xxgk crawl`: crawl registry sites into the archive."""
+"""`xxgk crawl`: crawl registry sites into the archive; `xxgk worker` for distributed ones.
+
+`crawl` exits 1 when a site failed (unreachable, or stopped early: ``crawler.outcome``) and
+5 when a site was refused because another live process crawls it; see docs/cli.md.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from archive.home import HomeOption, resolve_home
-from crawler.registry import RegistryError, load_registry
+from archive.cli_output import CliError, ExitCode, UsageError, print_wide
+from archive.db import session_factory
+from archive.home import Home, HomeOption, resolve_home
+from archive.retrieval import open_engine
+from crawler.outcome import trouble
+from crawler.registry import RegistryError, Site, load_registry
 
 console = Console(stderr=True)
 
@@ -30,6 +39,7 @@ def _setting(text: str) -> tuple[str, object]:
 
 
 def crawl(
+    ctx: typer.Context,
     sites: Annotated[list[str] | None, typer.Argument(help="site keys of the registry")] = None,
     all_sites: bool = typer.Option(False, "--all", help="crawl every site of the registry"),
     proxy: str | None = typer.Option(None, envvar="XXGK_PROXY",
@@ -52,45 +62,74 @@ def crawl(
                                                     "print the summary"),
     home: HomeOption = None,
 ) -> None:
-    """Crawl county portals for annual reports; every response is archived (WARC + index)."""
+    """Crawl county portals for annual reports; every response is archived (WARC + index).
+
+    Exits 1 when a site was unreachable (no answer below 500) or stopped before its end,
+    naming the site and why; 5 when another live process is crawling a site."""
     from crawler.run import run_crawl
 
-    chosen = _chosen_sites(sites, all_sites)
+    chosen = _chosen_sites(ctx, sites, all_sites)
     overrides = dict(_setting(s) for s in setting or [])
+    resolved = resolve_home(home)
     if distributed:
         if max_pages:
-            console.print("[red]--max-pages is a worker's:[/red] `xxgk worker --max-pages N`")
-            raise typer.Exit(2)
-        _seed(chosen, resolve_home(home), proxy=proxy, overrides=overrides,
+            raise UsageError("--max-pages is a worker's: `xxgk worker --max-pages N`", ctx)
+        _seed(chosen, resolved, proxy=proxy, overrides=overrides,
               last_year=last_year, fresh=fresh, wait=wait)
         return
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     overrides.setdefault("LOGSTATS_INTERVAL", 15.0)
     logging.getLogger("scrapy").setLevel(overrides.get("LOG_LEVEL", "INFO"))
-    result = run_crawl(chosen, resolve_home(home), proxy=proxy, overrides=overrides,
+    result = run_crawl(chosen, resolved, proxy=proxy, overrides=overrides,
                        last_year=last_year, fresh=fresh)
-    _print_runs(result.runs)
-    for key, why in result.refused.items():
-        console.print(f"[red]not crawled:[/red] {key}: {why}")
-    if result.refused:
-        raise typer.Exit(3)
+    if result.runs:
+        _print_runs(result.runs)
+    _exit_with_outcomes(resolved, chosen, result.runs, result.refused)
 
 
-def _chosen_sites(sites: list[str] | None, all_sites: bool) -> list:  # type: ignore[type-arg]
+def registry_sites() -> dict[str, Site]:
+    """The site registry ($XXGK_SITES_DIR or the shipped one); unusable: a usage error."""
     try:
-        registry = load_registry()
+        return load_registry()
     except RegistryError as exc:
-        console.print(f"[red]registry error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise CliError(ExitCode.USAGE, f"registry error: {exc}", "registry") from exc
+
+
+def _chosen_sites(ctx: typer.Context, sites: list[str] | None, all_sites: bool) -> list[Site]:
+    registry = registry_sites()
     if all_sites:
         return list(registry.values())
-    unknown = [s for s in sites or [] if s not in registry]
-    if unknown or not sites:
-        console.print(f"[red]unknown or no site:[/red] {' '.join(unknown) or '(none)'}; "
-                      f"known: {' '.join(registry)}")
-        raise typer.Exit(2)
+    known = f"the registry has: {', '.join(registry) or '(no sites)'}"
+    if not sites:
+        raise UsageError(f"name the sites to crawl, or give --all; {known}", ctx)
+    unknown = [s for s in sites if s not in registry]
+    if unknown:
+        raise UsageError(f"unknown site(s): {', '.join(unknown)}; {known}", ctx)
     return [registry[s] for s in sites]
+
+
+def _exit_with_outcomes(home: Home, chosen: list[Site], runs: dict[str, Any],
+                        refused: dict[str, str]) -> None:
+    """Name every site that failed or was refused, and exit with the code that says so."""
+    failed: dict[str, str] = {}
+    judged = [site.key for site in chosen if site.key not in refused]
+    if judged:
+        with session_factory(open_engine(home))() as session:
+            for key in judged:
+                run = runs.get(key)
+                why = trouble(session, run) if run is not None else \
+                    "no run was recorded (the crawl did not start; see the log above)"
+                if why:
+                    failed[key] = why
+    for key, why in failed.items():
+        console.print(f"[red]failed:[/red] {key}: {escape(why)}")
+    for key, why in refused.items():
+        console.print(f"[red]not crawled:[/red] {key}: {escape(why)}")
+    if failed:
+        raise typer.Exit(ExitCode.FAILED)
+    if refused:
+        raise typer.Exit(ExitCode.BUSY)
 
 
 def _print_runs(runs: dict) -> None:  # type: ignore[type-arg]
@@ -106,7 +145,7 @@ def _print_runs(runs: dict) -> None:  # type: ignore[type-arg]
                       str(run.from_archive),
                       f"{run.new_documents}/{run.changed_documents}/{run.unchanged_documents}/"
                       f"{run.moved_documents}/{run.removed_documents}", str(run.errors))
-    Console(width=max(Console().width, 140)).print(table)
+    print_wide(table, 140)
 
 
 def _seed(chosen: list, home, *, proxy: str | None, overrides: dict,  # type: ignore[no-untyped-def, type-arg]
@@ -128,15 +167,15 @@ def _seed(chosen: list, home, *, proxy: str | None, overrides: dict,  # type: ig
                           f"{seeding.queued[key]} start requests")
         for key, run_id in seeding.joined.items():
             console.print(f"{key}: already being crawled (run {run_id})")
-        for key, why in seeding.refused.items():
-            console.print(f"[red]not crawled:[/red] {key}: {why}")
-        if wait and seeding.run_ids():
-            _print_runs(distributed.wait(frontier, seeding, home, progress=console.print))
+        runs = distributed.wait(frontier, seeding, home, progress=console.print) \
+            if wait and seeding.run_ids() else {}
     except RedisError as exc:
-        console.print(f"[red]Redis ({frontier.url.split('@')[-1]}):[/red] {exc}")
-        raise typer.Exit(2) from exc
-    if seeding.refused:
-        raise typer.Exit(3)
+        raise CliError(ExitCode.USAGE, f"Redis ({frontier.url.split('@')[-1]}): {exc}",
+                       "redis") from exc
+    if runs:
+        _print_runs(runs)
+    _exit_with_outcomes(home, [site for site in chosen if site.key in runs], runs,
+                        seeding.refused)
 
 
 def worker(
@@ -166,8 +205,7 @@ def worker(
         result = run_worker(resolve_home(home), proxy=proxy, overrides=overrides,
                             idle_exit=idle_exit, max_pages=max_pages)
     except RedisError as exc:
-        console.print(f"[red]Redis:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise CliError(ExitCode.USAGE, f"Redis: {exc}", "redis") from exc
     console.print(f"worker {result.worker}: {result.pages} responses; sites "
                   f"{', '.join(f'{k} ({v})' for k, v in sorted(result.crawls.items())) or 'none'};"
                   f" runs finished here: {', '.join(map(str, result.finished_runs)) or 'none'}"

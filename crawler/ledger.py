@@ -32,6 +32,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# crawl_failures.kind: a final 4xx/5xx (http), no answer (network, timeout), refused by us
+# (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive.
+FAILURE_KINDS = ("http", "network", "timeout", "too_large", "robots", "offsite", "trap",
+                 "challenge", "parse", "archive")
+RELEASED = "released by an operator"  # crawl_runs.finish_reason of `xxgk runs release`
+
+
 class SiteBusy(RuntimeError):
     """Another live process is crawling this site."""
 
@@ -101,6 +108,28 @@ class Ledger:
             session.add(run)
             session.flush()
             return RunHandle(run.id, site, False)
+
+    def release_run(self, run_id: int) -> tuple[CrawlRun, bool] | None:
+        """Mark a run left ``running`` as interrupted, so that the next crawl of its site
+        resumes it instead of being refused (``start_run``). For a run whose process is gone
+        where this machine cannot see it (another host that died, a distributed crawl): the
+        operator vouches for it. A process of this machine is judged: alive, SiteBusy.
+
+        Returns the run as it is now and whether this call released it (False: it was not
+        running); None: no such run."""
+        with self._lock, self.sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None:
+                return None
+            released = run.state == RUNNING
+            if released:
+                if run.host == socket.gethostname() and _alive(run.host, run.pid):
+                    raise SiteBusy(f"run {run.id} of {run.site} is being crawled by pid "
+                                   f"{run.pid} on this machine ({run.host})")
+                run.state, run.finished_at, run.finish_reason = INTERRUPTED, utcnow(), RELEASED
+            session.flush()
+            session.expunge(run)
+            return run, released
 
     def finish_run(self, run_id: int, stats: dict, reason: str) -> CrawlRun:
         with self._lock, self.sessions.begin() as session:

@@ -1,4 +1,4 @@
-"""The 勾稽关系 of ../shared/REPORT_FORMAT.md, run over a report's cells.
+"""The 勾稽关系 of docs/report-format.md, run over a report's cells.
 
 Real reports break these sums; a failed check is a finding for researchers, recorded as
 data, never an exception and never a reason to "correct" a cell. A blank cell counts as 0

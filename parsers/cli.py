@@ -1,4 +1,5 @@
-"""`xxgk parse | index | reindex | reports | report | export`: the parsers from the shell.
+"""`xxgk parse | index | reindex | reports | report | export | datasette`: the parsers from
+the shell.
 
 ``parse`` reads a file and prints the JSON contract; the rest work on a home's database.
 ``index`` and ``reindex`` are registered by the top-level CLI, which knows the site registry
@@ -7,10 +8,10 @@
 
 from __future__ import annotations
 
-import json
+import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -18,11 +19,14 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from sqlalchemy import select
 
-from archive.errors import NoArchive
+from archive.cli_output import CliError, ExitCode, emit
 from archive.home import HomeOption, resolve_home
 from archive.retrieval import open_engine
 from archive.db import session_factory
+from archive.timespec import iso
 
+from .datapackage import FILE as DATAPACKAGE
+from .datasette.launch import CannotServe, checkpoint, datasette_command
 from .document import ExtractionError
 from .export import FORMATS, export_tables
 from .extract import extract
@@ -35,7 +39,8 @@ console = Console(stderr=True, highlight=False, soft_wrap=True)
 # Piped output (logs, `make demo`) gets full-width tables instead of an 80-column squeeze.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-EXIT_FAILED, EXIT_USAGE, EXIT_NOT_FOUND = 1, 2, 3
+EXIT_USAGE = ExitCode.USAGE
+ExportFormat = Literal[FORMATS]  # type: ignore[valid-type]  # choices Typer checks and shows
 
 
 def parse(
@@ -46,15 +51,13 @@ def parse(
                       "of platform URLs).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Parse one file and print the result (the JSON contract of REPORT_FORMAT.md with
-    --json). Exit 1 when the file cannot be read; the reason goes to stderr."""
+    """Parse one file and print the result (with --json, the JSON contract of
+    docs/report-format.md). Exit 1 when the file cannot be read; the reason goes to stderr."""
     try:
         doc = extract(file.read_bytes(), url=url or file.name)
     except ExtractionError as exc:
-        console.print(f"[red]error:[/red] {escape(file.name)}: {exc.kind}: {escape(exc.reason)}")
-        if as_json:
-            typer.echo(json.dumps({"error": exc.kind, "message": exc.reason}, ensure_ascii=False))
-        raise typer.Exit(EXIT_FAILED) from None
+        raise CliError(ExitCode.FAILED, f"{file.name}: {exc.kind}: {exc.reason}",
+                       exc.kind) from None
     if doc.images:
         from .images import read_image_tables
 
@@ -62,7 +65,7 @@ def parse(
         read_image_tables(doc, lambda src: _local_image(base, src))
     result = parse_document(doc, url).to_json()
     if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        emit(result)
         return
     _print_parsed(result)
 
@@ -91,18 +94,14 @@ def _print_parsed(result: dict[str, Any]) -> None:
 
 def run_index(home: Path | None, everything: bool, region_of: RegionOf | None,
               as_json: bool, workers: int = 0) -> None:
-    """Shared body of ``index`` and ``reindex --all``."""
-    resolved = resolve_home(home)
-    try:
-        indexer = Indexer(resolved, region_of=region_of, workers=workers or None)
-    except NoArchive as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_NOT_FOUND) from None
+    """Shared body of ``index`` and ``reindex --all`` (no archive in the home: NoArchive,
+    which the command line reports as not found)."""
+    indexer = Indexer(resolve_home(home), region_of=region_of, workers=workers or None)
     with indexer:
         stats = indexer.run(everything=everything, progress=_progress(as_json))
     if as_json:
-        typer.echo(json.dumps({**stats.__dict__, "failures": [
-            {"url": u, "reason": r} for u, r in stats.failures]}, ensure_ascii=False, indent=2))
+        emit({**stats.__dict__, "failures": [{"url": u, "reason": r}
+                                             for u, r in stats.failures]})
         return
     _print_stats(stats)
 
@@ -134,12 +133,8 @@ def _print_stats(stats: IndexStats) -> None:
 
 
 def _sessions(home: Path | None):  # type: ignore[no-untyped-def]
-    try:
-        engine = open_engine(resolve_home(home))
-    except NoArchive as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_NOT_FOUND) from None
-    return session_factory(engine)
+    """The home's database (none: NoArchive, reported by the command line as not found)."""
+    return session_factory(open_engine(resolve_home(home)))
 
 
 def reports(
@@ -160,7 +155,7 @@ def reports(
             query = query.where(Report.year == year)
         rows = [_report_summary(session, r, o) for r, o in session.execute(query)]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        emit(rows)
         return
     table = RichTable("id", "organisation", "year", "layout", "status", "versions", "cells",
                       "failed checks", "published")
@@ -200,11 +195,11 @@ def report(
     with sessions() as session:
         found = session.get(Report, report_id)
         if found is None:
-            console.print(f"[red]error:[/red] no report {report_id}")
-            raise typer.Exit(EXIT_NOT_FOUND)
+            raise CliError(ExitCode.NOT_FOUND, f"no report {report_id} (see `xxgk reports`)",
+                           "no-report")
         data = _report_detail(session, found)
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        emit(data)
         return
     _print_report(data)
 
@@ -216,7 +211,7 @@ def _report_detail(session: Any, report: Report) -> dict[str, Any]:
                         for s in session.scalars(select(SectionRow).where(
                             SectionRow.version_id == version.id).order_by(SectionRow.number))]
     data["cells"] = [{"table": c.table_id, "row": c.row_id, "column": c.column_id,
-                      "value": c.value, "raw": c.raw, "label": c.label, "source": c.source}
+                      "value": c.number, "raw": c.raw, "label": c.label, "source": c.source}
                      for c in session.scalars(select(CellRow).where(
                          CellRow.version_id == version.id).order_by(CellRow.id))]
     data["checks"] = [{"name": k.name, "ok": k.ok, "detail": k.detail}
@@ -230,7 +225,7 @@ def _report_detail(session: Any, report: Report) -> dict[str, Any]:
         data["history"].append({
             "version": v.number, "since": v.since, "source_url": v.source_url,
             "changed": [{"cell": f"{c.table_id}/{c.row_id}/{c.column_id}",
-                         "from": c.old_value, "to": c.new_value} for c in changes]})
+                         "from": c.old, "to": c.new} for c in changes]})
     return data
 
 
@@ -258,7 +253,7 @@ def _print_report(data: dict[str, Any]) -> None:
     for entry in data["history"]:
         changes = ", ".join(f"{c['cell']} {_number(c['from'])} -> {_number(c['to'])}"
                             for c in entry["changed"])
-        out.print(f"version {entry['version']} since {entry['since']} "
+        out.print(f"version {entry['version']} since {iso(entry['since'])} "
                   f"({escape(entry['source_url'])})" + (f": {changes}" if changes else ""))
 
 
@@ -271,12 +266,12 @@ def _number(value: float | None) -> str:
 def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write into.")]
     = Path("xxgk-export"),
-    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")]
-    = "csv",
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format.")] = "csv",
     home: HomeOption = None,
 ) -> None:
     """Write the reports overview, the three wide tables and the long tables (cells,
-    facts, checks, sections, versions, changes) as files, one per table."""
+    facts, checks, sections, versions, changes) as files, one per table, typed (counts as
+    integers, times ISO 8601 UTC), with a datapackage.json describing every column."""
     if fmt not in FORMATS:
         console.print(f"[red]error:[/red] unknown format {fmt!r} (one of {', '.join(FORMATS)})")
         raise typer.Exit(EXIT_USAGE)
@@ -284,3 +279,25 @@ def export(
     written = export_tables(sessions, output, fmt)
     for path, rows in written:
         out.print(f"{path}  {rows} rows")
+    out.print(f"{output / DATAPACKAGE}  what every column is (Frictionless Data Package)")
+
+
+def datasette(
+    home: HomeOption = None,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+) -> None:
+    """Browse the reports database in Datasette, read-only: its columns described, canned
+    queries, the crawler's and scheduler's tables hidden. SQLite homes only."""
+    resolved = resolve_home(home)
+    try:
+        argv = datasette_command(resolved, host, port)
+    except CannotServe as exc:
+        raise CliError(ExitCode.USAGE, str(exc), "cannot-serve") from None
+    if not checkpoint(resolved.database_path):
+        console.print("[yellow]warning:[/yellow] a writer is busy: Datasette may not show "
+                      "its newest changes")
+    console.print(f"Datasette on http://{host}:{port}/ (read-only: {resolved.database_path})")
+    sys.stderr.flush()
+    os.execv(argv[0], argv)  # Datasette takes this process over: signals reach it directly

@@ -1,6 +1,6 @@
 """The result of parsing one report: the JSON contract of ``xxgk parse FILE --json``.
 
-The shape is fixed by ../shared/REPORT_FORMAT.md ("Output contract") and relied on by
+The shape is fixed by docs/report-format.md ("Output contract") and relied on by
 downstream tools; add fields, never rename or remove them.
 """
 
@@ -25,7 +25,10 @@ class CellValue:
     table: str  # active | applications | review_litigation
     row: str  # canonical row id, e.g. "denied.state_secret"
     column: str  # canonical column id, e.g. "natural_person"
-    value: int | float | None  # None: a blank cell; "-", "/", "—" mean 0
+    # None: a blank cell; "-", "/", "—" mean 0. An int for a count (every cell but the
+    # amounts of tables.schema.AMOUNT_CELLS); a float only for an amount, or for a count the
+    # report printed with a fraction (kept as printed, with a warning).
+    value: int | float | None
     raw: str  # the text as written
     label: str  # "一、本年新收政府信息公开申请数量 / 自然人"
     source: CellSource = "table"
@@ -39,7 +42,7 @@ class CellValue:
 @dataclass
 class Fact:
     name: str  # e.g. active_disclosure_items, applications_received, applications_granted
-    value: int | float
+    value: int | float  # an int for a count; processing_fees_yuan (facts.AMOUNT_FACTS) is money
     text: str  # the sentence fragment it was read from
 
 

@@ -2,7 +2,7 @@
 行政复议0件, and the zeros it states in words (未收到政府信息公开申请, 未发生…行政复议和行政诉讼).
 
 Township reports often have no tables, or tables drawn as images: the prose is then all
-there is. Where a number has a canonical table cell (REPORT_FORMAT.md), it is also returned
+there is. Where a number has a canonical table cell (docs/report-format.md), it is also returned
 as a :class:`CellValue` with ``source="prose"``, so downstream queries find
 ``applications/new_received/total`` in one place whatever form the report took.
 
@@ -25,6 +25,7 @@ from .contract import CellValue, Fact
 from .document import Document
 from .metadata import report_year
 from .numerals import NUMBER, ascii_digits, squeeze_lines, to_number
+from .quantities import whole
 from .tables.schema import APPLICANT_COLUMNS, GB2021, REVIEW_ROWS, application_rows
 
 _N = rf"(?P<n>{NUMBER})"
@@ -73,10 +74,13 @@ _RULES = (
 
 # Any rule at all: most sentences state no fact, and one search tells so (a rule that
 # matches somewhere makes this match somewhere).
+# The facts that are money (decimals allowed); every other fact is a count, an integer.
+AMOUNT_FACTS = frozenset({"processing_fees_yuan"})
+
 _ANY_RULE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _RULES)
                        .replace("(?P<n>", "(?:"))
 
-# The canonical cell of the facts that have one (REPORT_FORMAT.md): its total column.
+# The canonical cell of the facts that have one (docs/report-format.md): its total column.
 _CELLS = {
     "applications_received": ("applications", "new_received"),
     "applications_granted": ("applications", "granted"),
@@ -111,6 +115,8 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                 value = to_number(number) if number is not None else 0
                 if value is None:
                     continue
+                if rule.name not in AMOUNT_FACTS:
+                    value = whole(value)
                 fact = Fact(rule.name, value, match.group(0))
                 found[rule.name] = (sentence_start + match.start(), fact, number or match.group(0))
                 break

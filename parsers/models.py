@@ -14,6 +14,10 @@ labels travel alongside in ``cells.label``.
 - ``report_versions``: a report revised in place keeps every version; ``cell_changes``
   says which values changed from the version before.
 - ``cells`` (one row per number), ``sections``, ``facts``, ``checks``: per version.
+
+Counts are INTEGER columns (``value``, ``old_value``, ``new_value``) and money amounts NUMERIC
+ones beside them (``amount``, ``old_amount``, ``new_amount``): SQL, CSV and Parquet readers
+see ``72``, not ``72.0``, on SQLite and PostgreSQL alike (``parsers.quantities``).
 """
 
 from __future__ import annotations
@@ -21,16 +25,23 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from archive.models import Base
 
+from .quantities import Number, joined
+
 # parsed_documents.status
 REPORT, NOT_REPORT, FAILED, SKIPPED = "report", "not_report", "failed", "skipped"
 # reports.status
 PUBLISHED, REMOVED = "published", "removed"
+
+
+# Money: 12 digits before the point and 6 after (万元 to the fen), exact on PostgreSQL;
+# Python sees floats (SQLite stores REAL anyway, and the parser reads amounts as floats).
+AMOUNT = Numeric(18, 6, asdecimal=False)
 
 
 class Organisation(Base):
@@ -120,11 +131,17 @@ class CellRow(Base):
     table_id: Mapped[str] = mapped_column(String(32))  # active | applications | review_litigation
     row_id: Mapped[str] = mapped_column(String(64))
     column_id: Mapped[str] = mapped_column(String(64))
-    value: Mapped[float | None] = mapped_column(Float)  # null: a blank cell
+    value: Mapped[int | None] = mapped_column(Integer)  # a count; null: blank, or not a count
+    amount: Mapped[float | None] = mapped_column(AMOUNT)  # an amount, or a count's fraction
     raw: Mapped[str] = mapped_column(Text)
     label: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8))  # table | prose | ocr
     unit: Mapped[str | None] = mapped_column(String(16))
+
+    @property
+    def number(self) -> Number | None:
+        """The number the cell means (what ``xxgk report --json`` prints as its value)."""
+        return joined(self.value, self.amount)
 
 
 class SectionRow(Base):
@@ -145,7 +162,8 @@ class FactRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(64))
-    value: Mapped[float] = mapped_column(Float)
+    value: Mapped[int | None] = mapped_column(Integer)  # a count; null for an amount
+    amount: Mapped[float | None] = mapped_column(AMOUNT)  # processing_fees_yuan, fractions
     text: Mapped[str] = mapped_column(Text)
 
 
@@ -170,5 +188,15 @@ class CellChange(Base):
     table_id: Mapped[str] = mapped_column(String(32))
     row_id: Mapped[str] = mapped_column(String(64))
     column_id: Mapped[str] = mapped_column(String(64))
-    old_value: Mapped[float | None] = mapped_column(Float)
-    new_value: Mapped[float | None] = mapped_column(Float)
+    old_value: Mapped[int | None] = mapped_column(Integer)
+    new_value: Mapped[int | None] = mapped_column(Integer)
+    old_amount: Mapped[float | None] = mapped_column(AMOUNT)
+    new_amount: Mapped[float | None] = mapped_column(AMOUNT)
+
+    @property
+    def old(self) -> Number | None:
+        return joined(self.old_value, self.old_amount)
+
+    @property
+    def new(self) -> Number | None:
+        return joined(self.new_value, self.new_amount)

@@ -18,11 +18,14 @@ from sqlalchemy.orm import Session
 from archive.models import Capture
 
 from . import PARSER_VERSION
+from .facts import AMOUNT_FACTS
 from .models import (
     REMOVED, REPORT, PUBLISHED, CellChange, CellRow, CheckRow, FactRow, Organisation,
     ParsedDocument, Report, ReportVersion, SectionRow,
 )
 from .organisations import credit_code_in, level_of
+from .quantities import split
+from .tables.schema import AMOUNT_CELLS
 from .versions import BuiltVersion, SourceDocument, build_versions
 
 Region = tuple[str | None, str | None, str | None]  # province, city, county
@@ -106,8 +109,9 @@ def _write_version(session: Session, report: Report, number: int, built: BuiltVe
         if key in seen:  # the contract allows one value per cell; keep the first
             continue
         seen.add(key)
+        value, amount = split(cell.get("value"), key in AMOUNT_CELLS)
         session.add(CellRow(version_id=version.id, table_id=cell["table"], row_id=cell["row"],
-                            column_id=cell["column"], value=cell.get("value"),
+                            column_id=cell["column"], value=value, amount=amount,
                             raw=cell.get("raw") or "", label=cell.get("label") or "",
                             source=cell.get("source") or "table", unit=cell.get("unit")))
     numbers: set[int] = set()
@@ -118,8 +122,9 @@ def _write_version(session: Session, report: Report, number: int, built: BuiltVe
         session.add(SectionRow(version_id=version.id, number=section["number"],
                                title=section.get("title") or "", text=section.get("text") or ""))
     for fact in result.get("facts") or []:
-        session.add(FactRow(version_id=version.id, name=fact["name"], value=fact["value"],
-                            text=fact.get("text") or ""))
+        value, amount = split(fact["value"], fact["name"] in AMOUNT_FACTS)
+        session.add(FactRow(version_id=version.id, name=fact["name"], value=value,
+                            amount=amount, text=fact.get("text") or ""))
     names: set[str] = set()
     for check in result.get("checks") or []:
         if check["name"] in names:
@@ -128,8 +133,12 @@ def _write_version(session: Session, report: Report, number: int, built: BuiltVe
         session.add(CheckRow(version_id=version.id, name=check["name"], ok=bool(check["ok"]),
                              detail=check.get("detail") or ""))
     for table, row, column, old, new in built.changes:
+        amount = f"{table}/{row}/{column}" in AMOUNT_CELLS
+        old_value, old_amount = split(old, amount)
+        new_value, new_amount = split(new, amount)
         session.add(CellChange(version_id=version.id, table_id=table, row_id=row,
-                               column_id=column, old_value=old, new_value=new))
+                               column_id=column, old_value=old_value, new_value=new_value,
+                               old_amount=old_amount, new_amount=new_amount))
 
 
 def _urls_of(session: Session, docs: list[SourceDocument]) -> set[str]:

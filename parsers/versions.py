@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .quantities import Number, whole
+
+Change = tuple[str, str, str, Number | None, Number | None]  # table, row, column, old, new
 
 @dataclass
 class SourceDocument:
@@ -32,8 +35,7 @@ class SourceDocument:
 class BuiltVersion:
     since: datetime
     source: SourceDocument
-    # (table, row, column, old value, new value) against the previous version
-    changes: list[tuple[str, str, str, Any, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # against the previous version
 
 
 def quality(result: dict[str, Any]) -> tuple[int, int, int, int]:
@@ -44,8 +46,10 @@ def quality(result: dict[str, Any]) -> tuple[int, int, int, int]:
     return (table, ocr, len(cells), len(result.get("sections") or []))
 
 
-def values_of(result: dict[str, Any]) -> dict[str, Any]:
-    return {f"{c['table']}/{c['row']}/{c['column']}": c.get("value")
+def values_of(result: dict[str, Any]) -> dict[str, Number | None]:
+    """Each cell's number; whole numbers as ints, so a result stored as ``72.0`` by an older
+    parser and one read as ``72`` today are the same content."""
+    return {f"{c['table']}/{c['row']}/{c['column']}": whole(c.get("value"))
             for c in result.get("cells") or []}
 
 
@@ -83,7 +87,7 @@ def build_versions(documents: list[SourceDocument]) -> list[BuiltVersion]:
     return versions
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     before, after = values_of(old), values_of(new)
     out = []
     for key in sorted(set(before) | set(after)):

@@ -6,22 +6,22 @@ crawler, archive, parser and scheduler packages as their issues add them.
 
 from __future__ import annotations
 
-import json
 import platform
-from pathlib import Path
 from importlib import metadata
 
 import typer
 from rich.console import Console
 
 from archive.cli import app as archive_app
+from archive.cli_output import EXIT_CODES_HELP, emit
 from archive.home import HomeOption, resolve_home
 from archive.server import serve
-from crawler.cli import crawl, worker
-from crawler.registry import load_registry, region_resolver
+from crawler.cli import crawl, registry_sites, worker
+from crawler.registry import region_resolver
 from parsers import cli as parsers_cli
 from scheduler import commands as scheduler_commands
-from scheduler.config import ConfigError, load_config
+from scheduler import runs_cli
+from scheduler.cli_contract import RootConfigOption, XxgkGroup, remember_root_config
 
 app = typer.Typer(
     name="xxgk",
@@ -32,21 +32,18 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=XxgkGroup,
+    epilog=EXIT_CODES_HELP,
 )
 console = Console()
 
 
 @app.callback()
-def _root(config: Path | None = typer.Option(
-        None, "--config", envvar="XXGK_CONFIG", show_default=False,
-        help="Settings file (TOML, see docs/operations.md) for every command; environment "
-             "variables win over it.")) -> None:
-    """Reads the settings file, if any, before any command runs."""
-    try:
-        load_config(config)
-    except ConfigError as exc:
-        typer.echo(f"configuration error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+def _root(ctx: typer.Context, home: HomeOption = None,
+          config: RootConfigOption = None) -> None:
+    """Options for every command: the home is resolved by each command (``archive.home``),
+    the settings file applied as each command is parsed (``scheduler.cli_contract``)."""
+    remember_root_config(ctx, config)
 
 
 @app.command()
@@ -65,7 +62,7 @@ def info(
         "python": platform.python_version(),
     }
     if as_json:
-        typer.echo(json.dumps(facts, ensure_ascii=False, indent=2))
+        emit(facts)
         return
     for key, value in facts.items():
         console.print(f"[bold]{key:>14}[/bold]  {value}")
@@ -82,7 +79,7 @@ def index(
 
     Idempotent and safe while a crawl runs: each distinct payload is parsed once; documents
     that cannot be read get a recorded failure with the reason and the run goes on."""
-    parsers_cli.run_index(home, False, region_resolver(load_registry()), as_json, workers)
+    parsers_cli.run_index(home, False, region_resolver(registry_sites()), as_json, workers)
 
 
 @app.command()
@@ -96,7 +93,7 @@ def reindex(
 ) -> None:
     """Re-parse documents from the archive and rebuild their reports (the parser version is
     recorded with each). Without --all, the same as `xxgk index`."""
-    parsers_cli.run_index(home, all_, region_resolver(load_registry()), as_json, workers)
+    parsers_cli.run_index(home, all_, region_resolver(registry_sites()), as_json, workers)
 
 
 app.command()(crawl)
@@ -107,9 +104,12 @@ app.command()(parsers_cli.parse)
 app.command()(parsers_cli.reports)
 app.command()(parsers_cli.report)
 app.command()(parsers_cli.export)
+app.command()(parsers_cli.datasette)
 app.add_typer(scheduler_commands.app, name="scheduler")
 app.command()(scheduler_commands.events)
 app.command()(scheduler_commands.status)
+app.add_typer(runs_cli.app, name="runs")
+app.command()(runs_cli.failures)
 
 
 def main() -> None:

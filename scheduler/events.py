@@ -92,11 +92,10 @@ def _failing_checks(session: Session, version_id: int | None) -> list[dict]:
 def _changes(session: Session, version_id: int | None) -> list[dict]:
     if version_id is None:
         return []
-    return [{"table": t, "row": r, "column": c, "old": old, "new": new}
-            for t, r, c, old, new in session.execute(
-                select(CellChange.table_id, CellChange.row_id, CellChange.column_id,
-                       CellChange.old_value, CellChange.new_value)
-                .where(CellChange.version_id == version_id).order_by(CellChange.id))]
+    return [{"table": c.table_id, "row": c.row_id, "column": c.column_id, "old": c.old,
+             "new": c.new}  # counts as ints, amounts as numbers (parsers.quantities)
+            for c in session.scalars(select(CellChange).where(
+                CellChange.version_id == version_id).order_by(CellChange.id))]
 
 
 def derive_report_events(session: Session, *, site: str, hosts: Iterable[str], at: datetime,

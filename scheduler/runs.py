@@ -15,7 +15,6 @@ interrupted run that the next scheduler runs again.
 from __future__ import annotations
 
 import ctypes
-import json
 import logging
 import os
 import signal
@@ -36,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from archive.home import Home
 from archive.recover import process_alive
 from crawler.models import CrawlRun
+from crawler.outcome import unreachable
 from crawler.registry import Site
 from parsers.models import Report
 from scheduler.clock import Clock
@@ -217,13 +217,14 @@ def _events(runtime: Runtime, site: Site, run_id: int, crawl_code: int | None,
     with runtime.sessions.begin() as session:
         crawl = _latest_crawl(session, site.key)
         made = 0
-        if crawl_code != 0:
+        down = crawl is not None and unreachable(crawl)
+        if crawl_code != 0 and not down:  # an unreachable site has its own event below
             made += add_event(
                 session, key=f"{CRAWL_FAILED}|{site.key}|{run_id}", kind=CRAWL_FAILED, at=now,
                 site=site.key, run_id=run_id, sinks=sinks,
                 summary=f"crawl of {site.key} failed (exit code {crawl_code})",
                 detail={"exit_code": crawl_code, "log": str(log_file)}) is not None
-        if crawl is not None and _unreachable(crawl):
+        if down:
             made += add_event(
                 session, key=f"{SITE_UNREACHABLE}|{site.key}|{run_id}", kind=SITE_UNREACHABLE,
                 at=now, site=site.key, run_id=run_id, sinks=sinks, url=site.home,
@@ -236,14 +237,6 @@ def _events(runtime: Runtime, site: Site, run_id: int, crawl_code: int | None,
         if row is not None and crawl is not None:
             row.crawl_run_id = crawl.id
     return made
-
-
-def _unreachable(crawl: CrawlRun) -> bool:
-    """No HTTP answer at all (every request failed at the network), or nothing but server
-    errors: the portal is down, not merely missing a page."""
-    counts = {int(k): v for k, v in json.loads(crawl.status_counts or "{}").items()}
-    answered = sum(n for status, n in counts.items() if status < 500)
-    return crawl.requests > 0 and answered == 0
 
 
 def _finish(runtime: Runtime, run_id: int, state: str, *, crawl_code: int | None = None,

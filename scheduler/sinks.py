@@ -24,6 +24,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.timespec import iso
 from scheduler.models import DELIVERED, GAVE_UP, PENDING, Event, EventDelivery
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class Sink(Protocol):
 
 def event_document(event: Event) -> dict:
     """An event as sinks receive it (the webhook's JSON body)."""
-    return {"id": event.id, "kind": event.kind, "at": event.at.isoformat() + "Z",
+    return {"id": event.id, "kind": event.kind, "at": iso(event.at),
             "site": event.site, "organisation": event.organisation, "year": event.year,
             "report_id": event.report_id, "url": event.url, "summary": event.summary,
             "detail": json.loads(event.detail or "{}")}

@@ -1,6 +1,9 @@
 """Health of an installation, for people (``xxgk status``) and monitoring (``--json`` and the
-exit code): per site its last run and result, failures in a row, reports found, next run;
-the archive and database sizes; whether a scheduler is active."""
+exit code): per site its last run and result, its last success, failures in a row, reports
+found, next run; the archive and database sizes; whether a scheduler is active.
+
+A site's runs are every attempt to crawl it, scheduled or not (``scheduler.crawl_runs``): a
+site crawled by hand is as current as one the scheduler crawled."""
 
 from __future__ import annotations
 
@@ -13,8 +16,11 @@ from sqlalchemy.orm import Session
 
 from archive.home import Home
 from archive.models import WarcFile
+from archive.timespec import iso
+from crawler.outcome import SUCCEEDED
 from crawler.registry import Site
-from scheduler.models import FAILED, SUCCEEDED, ScheduledRun, SchedulerLeader
+from scheduler.crawl_runs import attempts, failures_in_a_row
+from scheduler.models import SchedulerLeader
 from scheduler.runs import site_report_count
 
 STALE_AFTER = timedelta(minutes=2)  # a heartbeat older than this: the scheduler is gone
@@ -26,6 +32,8 @@ class SiteHealth:
     last_run_at: str | None = None
     last_result: str | None = None
     last_error: str | None = None
+    last_trigger: str | None = None  # scheduler | manual | distributed
+    last_success_at: str | None = None
     failures_in_a_row: int = 0
     runs: int = 0
     reports_found: int = 0
@@ -47,7 +55,7 @@ class Health:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment is not None else None
+    return iso(moment) if moment is not None else None
 
 
 def database_bytes(engine: Engine, home: Home) -> int | None:
@@ -79,22 +87,16 @@ def health(session: Session, engine: Engine, home: Home, sites: dict[str, Site],
                                else f"the scheduler {leader.holder} stopped beating at "
                                     f"{_iso(leader.heartbeat)}")
     for key, site in sorted(sites.items()):
-        rows = session.scalars(select(ScheduledRun).where(ScheduledRun.site == key)
-                               .order_by(ScheduledRun.started_at.desc()).limit(50)).all()
-        item = SiteHealth(site=key, runs=len(rows),
+        tries = attempts(session, key)
+        item = SiteHealth(site=key, runs=len(tries), failures_in_a_row=failures_in_a_row(tries),
                           reports_found=site_report_count(session, site))
-        fire = next_runs.get(key)
-        item.next_run_at = _iso(fire.astimezone(timezone.utc).replace(tzinfo=None)) \
-            if fire is not None else None
-        if rows:
-            last = rows[0]
-            item.last_run_at, item.last_result, item.last_error = (
-                _iso(last.started_at), last.state, last.error)
-        for row in rows:
-            if row.state == FAILED:
-                item.failures_in_a_row += 1
-            elif row.state == SUCCEEDED:
-                break
+        item.next_run_at = _iso(next_runs.get(key))
+        if tries:
+            last = tries[0]
+            item.last_run_at, item.last_result, item.last_error, item.last_trigger = (
+                _iso(last.started_at), last.result, last.error, last.trigger)
+        success = next((a for a in tries if a.result == SUCCEEDED), None)
+        item.last_success_at = _iso(success.started_at) if success else None
         if item.failures_in_a_row >= fail_after:
             report.problems.append(f"{key}: {item.failures_in_a_row} failed runs in a row "
                                    f"(last: {item.last_error})")

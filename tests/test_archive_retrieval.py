@@ -163,7 +163,7 @@ def test_errors_are_messages_and_exit_codes(built: Built, args: tuple[str, ...],
     assert result.returncode == code
     assert says in result.stderr.decode() and "Traceback" not in result.stderr.decode()
     answer = json.loads(run("archive", *args, "--json", home=built.home).stdout)
-    assert answer["error"] == kind
+    assert answer["error"]["kind"] == kind
 
 
 def test_no_archive_is_an_error_and_creates_nothing(tmp_path: Path) -> None:

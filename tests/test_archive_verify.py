@@ -49,7 +49,7 @@ def test_a_good_archive_passes(built: Built) -> None:
 def test_a_flipped_byte_is_found_and_named(built: Built) -> None:
     warc_file, captures = index_rows(built.home)
     target = next(c for c in captures if c.url == REPORT and c.record_type == "response")
-    path = Path(warc_file.location)
+    path = Home(built.home).archive_dir / warc_file.location
     data = bytearray(path.read_bytes())
     data[target.offset + target.length // 2] ^= 0x01
     path.write_bytes(bytes(data))
@@ -74,7 +74,7 @@ def test_a_flipped_byte_is_found_and_named(built: Built) -> None:
 def test_a_truncated_gzip_member_is_found(built: Built) -> None:
     warc_file, captures = index_rows(built.home)
     last = captures[-1]
-    path = Path(warc_file.location)
+    path = Home(built.home).archive_dir / warc_file.location
     with open(path, "r+b") as fh:
         fh.truncate(last.offset + last.length // 2)
     code, answer = verify(built.home)
@@ -88,7 +88,7 @@ def test_a_truncated_gzip_member_is_found(built: Built) -> None:
 def test_a_member_cut_in_the_middle_of_the_file_is_found(built: Built) -> None:
     warc_file, captures = index_rows(built.home)
     middle = captures[len(captures) // 2]
-    path = Path(warc_file.location)
+    path = Home(built.home).archive_dir / warc_file.location
     data = path.read_bytes()
     end = middle.offset + middle.length
     path.write_bytes(data[:end - 10] + data[end:])  # ten bytes of one member lost
@@ -102,7 +102,7 @@ def test_a_member_cut_in_the_middle_of_the_file_is_found(built: Built) -> None:
 
 def test_stray_and_missing_files_are_reported(built: Built) -> None:
     warc_file, _ = index_rows(built.home)
-    path = Path(warc_file.location)
+    path = Home(built.home).archive_dir / warc_file.location
     stray = path.with_name("stray-20250101.warc.gz")
     shutil.copyfile(path, stray)
     code, answer = verify(built.home)

@@ -101,3 +101,53 @@ def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> No
             assert retrieval.payload_of(retrieval.version_at(
                 "http://www.example.gov.cn/a.html", datetime(2025, 1, 1, 0, 0, 0, 1))
             ).body == b"<html>v2</html>"
+
+
+# Locations as versions up to 0004 wrote them, and what migration 0005 makes of them.
+LOCATIONS_0004 = {
+    "/srv/xxgk-data/archive/xxgk-1.warc.gz": "xxgk-1.warc.gz",
+    "/mnt/archive/xxgk/archive/xxgk-2.warc.gz": "xxgk-2.warc.gz",  # the last archive/ counts
+    "/data/archive/2024/xxgk-3.warc.gz": "2024/xxgk-3.warc.gz",  # a sub-folder stays
+    "s3://bucket/archive/xxgk-4.warc.gz": "s3://bucket/archive/xxgk-4.warc.gz",
+    "/var/warcs/xxgk-5.warc.gz": "/var/warcs/xxgk-5.warc.gz",  # no archive/: kept, still read
+    "/srv/archive/../xxgk-6.warc.gz": "/srv/archive/../xxgk-6.warc.gz",  # not inside: kept
+}
+
+
+def test_0005_makes_absolute_locations_relative_to_the_archive_folder(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    warc_files = sa.table("warc_files", sa.column("name", sa.String),
+                          sa.column("location", sa.Text), sa.column("size", sa.BigInteger),
+                          sa.column("sealed", sa.Boolean), sa.column("created_at", sa.DateTime))
+    engine = make_engine(database_url)
+    config = alembic_config()
+
+    def migrate(step, revision: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+            rows = connection.execute(sa.select(warc_files.c.name, warc_files.c.location))
+            return {name: location for name, location in rows}
+
+    migrate(command.upgrade, "0004")
+    with engine.begin() as connection:
+        connection.execute(warc_files.insert(), [
+            {"name": f"f{n}", "location": old, "size": 0, "sealed": True,
+             "created_at": datetime(2025, 1, 1)} for n, old in enumerate(LOCATIONS_0004)])
+    upgraded = migrate(command.upgrade, "head")
+    assert upgraded == {f"f{n}": new for n, new in enumerate(LOCATIONS_0004.values())}
+    # Down again: relative locations become absolute below the home's archive folder (the
+    # SQLite file's folder; $XXGK_HOME for PostgreSQL), the others are left alone.
+    monkeypatch.setenv("XXGK_HOME", "/restored/home")
+    root = (str(Path(engine.url.database).parent) if engine.dialect.name == "sqlite"
+            else "/restored/home")
+    downgraded = migrate(command.downgrade, "0004")
+    assert downgraded["f0"] == f"{root}/archive/xxgk-1.warc.gz"
+    assert downgraded["f2"] == f"{root}/archive/2024/xxgk-3.warc.gz"
+    assert [downgraded[f"f{n}"] for n in (3, 4, 5)] == list(LOCATIONS_0004)[3:]
+    engine.dispose()

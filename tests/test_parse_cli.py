@@ -80,4 +80,4 @@ def test_unreadable_file_exits_1_with_the_reason(tmp_path: Path) -> None:
     result = run("parse", str(bad), "--json")
     assert result.returncode == 1
     assert "truncated" in result.stderr.decode()
-    assert json.loads(result.stdout)["error"] == "extract"
+    assert json.loads(result.stdout)["error"]["kind"] == "extract"

@@ -1,6 +1,7 @@
 """What every storage backend promises, and the errors a caller can tell apart.
 
-The index (``WarcFile.location``) keeps the string a backend returned from ``put_sealed``;
+The index (``WarcFile.location``) keeps the string a backend returned from ``put_sealed``
+(local files: a path relative to the home's archive folder, so that the home can move);
 everything else (ranged reads for replay, whole-file streams for verify/export) goes through
 that string, so the archive does not care where the bytes live.
 """
@@ -26,6 +27,12 @@ class StorageConfigError(StorageError):
 
 class MissingObject(StorageError):
     """The location the index names holds nothing (a lost file or object)."""
+
+
+class UnresolvedLocation(MissingObject):
+    """A local location that does not lead into this home's archive folder: a relative one
+    climbing out of it, or an absolute one that is neither inside it nor on this disk. Never
+    read from anywhere else: the message names the location and the folder looked in."""
 
 
 class ShortRead(StorageError):

@@ -59,7 +59,7 @@ def storage_from_config(settings: StorageSettings, local_directory: Path,
     return S3Storage(settings.bucket, settings.prefix, endpoint_url=settings.endpoint_url,
                      region=settings.region, object_lock_days=settings.object_lock_days,
                      object_lock_mode=settings.object_lock_mode, keep_local=settings.keep_local,
-                     environ=environ)
+                     environ=environ, local_directory=local_directory)
 
 
 def storage_from_env(local_directory: Path,

@@ -65,6 +65,9 @@ class IncrementalMiddleware:
             built = self._response(request, original)
         if built is None:  # the archived copy is unreadable: ask again, unconditionally
             retry = request.replace(dont_filter=True)
+            for name in (b"If-None-Match", b"If-Modified-Since"):
+                retry.headers.pop(name, None)  # replace() keeps them: it would 304 forever
+            retry.meta.pop("xxgk_validators_from", None)
             retry.meta["xxgk_unconditional"] = True
             return retry
         self.crawler.stats.inc_value("xxgk/not_modified")

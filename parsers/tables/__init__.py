@@ -2,7 +2,7 @@
 
 ``read_tables(doc)`` reads every form a Document can carry them in (grids from HTML, DOCX and
 PDF extractors, OCR grids of table images, tables flattened to text) and names each number
-with the canonical ids of ../shared/REPORT_FORMAT.md, so later steps never look at a table
+with the canonical ids of docs/report-format.md, so later steps never look at a table
 again. The ids and labels live in ``schema``; ``parsers.checks`` uses them too.
 """
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parsers.contract import CellSource, CellValue
+from parsers.quantities import is_fraction, whole
 
 from .cells import is_blank, read_value
-from .schema import RowSpec
+from .schema import AMOUNT_CELLS, RowSpec
 
 
 def fit(values: Sequence[str], n: int, applicants: bool,
@@ -85,7 +86,13 @@ class Collector:
             reading = read_value(text)
             if not reading.readable:
                 self.warn(table, f"{key}: not a number: {text!r}")
-            cells[key] = CellValue(spec.table, spec.row, col, reading.value, text, label,
+            value = reading.value
+            if key not in AMOUNT_CELLS:  # a count: 72, never 72.0; a fraction is a finding
+                value = whole(value)
+                if is_fraction(value):
+                    self.warn(table, f"{key}: {text.strip()!r} is not a whole number, in a "
+                                     "column of counts: kept as printed")
+            cells[key] = CellValue(spec.table, spec.row, col, value, text, label,
                                    cell_source, reading.unit)
 
 

@@ -1,4 +1,4 @@
-"""The canonical tables of ../shared/REPORT_FORMAT.md: ids, official labels, and the label
+"""The canonical tables of docs/report-format.md: ids, official labels, units, and the label
 fragments that identify each row in the wild.
 
 Kept apart from the reading code so that the reader, the checks and the CLI share one list
@@ -121,6 +121,13 @@ ACTIVE_BLOCKS: dict[str, tuple[ActiveBlock, ...]] = {
         ("第二十条第（九）项", ("采购项目数量", "采购总金额"),
          (("procurement", "政府集中采购", r"集中采购|政府采购"),), ("projects", "amount")),
     ),
+}
+
+# The money amounts, with the unit the form's header gives them (采购总金额 names none: the
+# cell's own 元/万元, or none). Every other cell is a count: an integer, stored as one.
+AMOUNT_CELLS: dict[str, str | None] = {
+    "active/fees/amount_10k_yuan": "万元",
+    "active/procurement/amount": None,
 }
 
 # Labels only one layout prints (table headers and row names): the layout is read from
