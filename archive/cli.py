@@ -144,7 +144,7 @@ def get(
         span = _time(at)
         version = retrieval.version_at(url, span.end if span else None)
         payload = retrieval.payload_of(version)
-        body, undone = (undo_content_encoding(payload.body, payload.http_headers) if decoded
+        body, undone = (undo_content_encoding(payload.body, payload.body_headers) if decoded
                         else (payload.body, []))
         _warn_same_second(retrieval, version, span)
         if output is not None:
@@ -188,12 +188,12 @@ def _default_from(retrieval: Retrieval, to: Version) -> Version:
 def _text(retrieval: Retrieval, version: Version) -> Text:
     payload = retrieval.payload_of(version)
     try:
-        body, _ = undo_content_encoding(payload.body, payload.http_headers)
+        body, _ = undo_content_encoding(payload.body, payload.body_headers)
     except Undecodable as exc:
         console.print(f"[yellow]note:[/yellow] {iso(version.captured_at)}: {exc}; comparing "
                       "the bytes as stored")
         body = payload.body
-    return text_of(body, payload.http_headers, payload.source.mime or version.mime)
+    return text_of(body, payload.body_headers, payload.source.mime or version.mime)
 
 
 @app.command()

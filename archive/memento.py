@@ -274,8 +274,7 @@ def memento_reply(retrieval: Retrieval, uris: Uris, version: Version,
     payload = retrieval.payload_of(version)
     status, entity = payload.status or 200, payload.http_headers
     if status == 304:  # server-not-modified: body, type and encoding are the original's
-        source = retrieval.record_of(payload.source)
-        status, entity = source.status or 200, source.http_headers
+        status, entity = payload.source.status or 200, payload.body_headers
     body, encoding = payload.body, _archived(entity, "Content-Encoding")
     if not raw:
         try:

@@ -66,6 +66,9 @@ class Payload:
     http_headers: list[tuple[str, str]]
     warc_headers: list[tuple[str, str]]
     body: bytes
+    # The headers that describe ``body`` (Content-Type, Content-Encoding): the source
+    # response's. A revisit's own (a 304's, say) carry no Content-Encoding for a gzipped body.
+    body_headers: list[tuple[str, str]]
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -203,7 +206,8 @@ class Retrieval:
         """The archived response of a version, with the body checked against the index."""
         record = self.record_of(version)
         source = self.source_of(version)
-        body = record.payload if source is version else self.record_of(source).payload
+        held_by = record if source is version else self.record_of(source)
+        body = held_by.payload
         digest = hashlib.sha256(body).hexdigest()
         expected = source.payload_digest
         if expected is not None and digest != expected:
@@ -211,4 +215,4 @@ class Retrieval:
                           f"{source.url} has sha256 {digest}, the index says {expected}; "
                           "run `xxgk archive verify`")
         return Payload(version, source, record.status, record.http_headers,
-                       record.warc_headers, body)
+                       record.warc_headers, body, held_by.http_headers)

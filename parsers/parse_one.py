@@ -55,9 +55,9 @@ def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
             if mime.startswith("image/") else "")}
     try:
         payload = retrieval.payload_of(version)
-        body, _ = undo_content_encoding(payload.body, payload.http_headers)
+        body, _ = undo_content_encoding(payload.body, payload.body_headers)
         doc = extract(body, content_type=payload.header("Content-Type"), url=version.url,
-                      headers=payload.http_headers)
+                      headers=payload.body_headers)
         row["format"] = doc.format
         read_image_tables(doc, lambda src: archived_image(retrieval, src, version.captured_at))
         parsed = parse_document(doc, version.url)
@@ -88,7 +88,7 @@ def archived_image(retrieval: Retrieval, src: str, near: datetime) -> bytes | No
             version = retrieval.version_at(src, at)
             payload = retrieval.payload_of(version)
             if payload.status == 200:
-                return undo_content_encoding(payload.body, payload.http_headers)[0]
+                return undo_content_encoding(payload.body, payload.body_headers)[0]
         except RetrievalError:
             continue
     return None

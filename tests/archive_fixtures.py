@@ -118,6 +118,7 @@ def keeper(archive: Archive, built: Built) -> Callable[..., None]:
 REPORT = f"{SITE}/2024/report.html"
 SAME_SECOND = f"{SITE}/list.html"
 GZIPPED = f"{SITE}/gz.html"
+GZIPPED_304 = f"{SITE}/gz-304.html"
 DOCX = f"{SITE}/2024/report.docx"
 PDF = f"{SITE}/2024/report.pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -144,6 +145,13 @@ def build_archive(root: Path) -> Built:
     for when, words in ((datetime(2025, 1, 5), "旧的一行"), (datetime(2025, 2, 5), "新的一行")):
         keep(GZIPPED, gzip.compress(html("压缩", words), mtime=0), when,
              extra_headers=[("Content-Encoding", "gzip")])
+    # A 304 after gzipped 200s: its own headers say nothing of the body's encoding.
+    for when, words in ((datetime(2025, 1, 7), "旧的一行"), (datetime(2025, 2, 7), "新的一行")):
+        keep(GZIPPED_304, gzip.compress(html("压缩", words), mtime=0), when,
+             extra_headers=[("Content-Encoding", "gzip")])
+    archive.record(exchange(GZIPPED_304, b"", datetime(2025, 3, 7), status=304))
+    built.bodies[GZIPPED_304].append(built.bodies[GZIPPED_304][-1])
+    built.times[GZIPPED_304].append(datetime(2025, 3, 7))
 
     table = [["项目", "数量"], ["依申请公开", "7"]]
     keep(DOCX, docx_bytes(["报告正文", "收到申请 7 件"], table), datetime(2025, 1, 6),

@@ -21,6 +21,7 @@ from archive.timespec import iso, timestamp14, timestamp20
 from tests.archive_fixtures import (
     DOCX,
     GZIPPED,
+    GZIPPED_304,
     PDF,
     REPORT,
     SAME_SECOND,
@@ -119,6 +120,16 @@ def test_gzip_body_is_byte_exact_unless_decoded(built: Built) -> None:
     assert decoded.stdout == gzip.decompress(built.bodies[GZIPPED][1])
     answer = run_json("archive", "get", GZIPPED, "--decoded", home=built.home)
     assert answer["decoded"] == ["gzip"]
+
+
+def test_a_304_is_decoded_and_diffed_with_the_headers_of_its_body(built: Built) -> None:
+    first, _, not_modified = built.times[GZIPPED_304]
+    assert run_json("archive", "get", GZIPPED_304, home=built.home)["status"] == 304
+    decoded = run("archive", "get", GZIPPED_304, "--decoded", home=built.home)
+    assert decoded.stdout == gzip.decompress(built.bodies[GZIPPED_304][-1])
+    answer = run_json("archive", "diff", GZIPPED_304, "--from", iso(first), "--to",
+                      iso(not_modified), home=built.home)
+    assert {"-旧的一行", "+新的一行"} <= set(answer["diff"].splitlines())
 
 
 @pytest.mark.parametrize(("url", "removed", "added"), [
