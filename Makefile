@@ -62,7 +62,7 @@ serve: setup
 	$(PY) -m tests.portalsim serve --port $(DEMO_PORT)
 
 test: setup services
-	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) --durations=15 $(PYTEST_ARGS)
 
 # $(LOCK): what the product runs (the Docker image); $(DEV_LOCK): the same versions plus the
 # test tools (every extra); deploy/pywb.lock: pywb's own venv.

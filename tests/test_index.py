@@ -33,7 +33,9 @@ from tests.simclient import ArchivingClient
 FIRST, LATER = date(2024, 6, 30), date(2025, 6, 30)
 OCR_ACCURACY = 0.99
 
-pytestmark = pytest.mark.slow
+# pytest-timeout is a hang detector here, not a speed check: the module's fixture archives and parses every rendering of the simulator (858 documents),
+# which took over 600 s with two CPU hogs and other test runs on the 2 cores.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def _truth(sim: RunningSimulator) -> dict:

@@ -44,7 +44,9 @@ from tests.archive_fixtures import (
 )
 from tests.memento_helpers import fetch, mementos, serving
 
-pytestmark = pytest.mark.slow
+# pytest-timeout is a hang detector here, not a speed check: one `xxgk archive get` process per archived version (about 2.5 s each to start),
+# which took over 600 s with two CPU hogs and other test runs on the 2 cores.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 SETUP = Path(__file__).resolve().parents[1] / "deploy" / "pywb-venv.sh"
 COLLECTION = "coll"
