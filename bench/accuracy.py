@@ -17,9 +17,11 @@ they are printed apart, and their files are listed among the worst only with
 ``--show-heldout`` (keep them unseen while building).
 
 Usage: python bench/accuracy.py [--split build|heldout|all] [--worst 15] [--as-page]
-                                [--show-heldout] [--json] [--only ID_SUBSTRING]
+                                [--show-heldout] [--json] [--only ID_SUBSTRING] [--derived]
 ``--as-page`` wraps each text report in the article page a portal would serve (the HTML
-path), as a second figure.
+path), as a second figure. ``--derived`` adds a second section: the files made from real
+ones (tests/fixtures/real/derived/: the text-layer PDFs scanned into image-only PDFs, read by
+OCR), with their own figures; a derived file keeps its source's split, and is held out with it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from parsers.extract import extract  # noqa: E402
 from parsers.report import parse_document  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real" / "reports"
+DERIVED = CORPUS.parent / "derived"
 FIELD_KINDS = ("organisation", "year", "layout", "cell", "prose_cell")
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
 <body><div class="header">政府信息公开</div><div class="main"><div class="article">
@@ -83,10 +86,10 @@ class Outcome:
         return sum(self.right.values())
 
 
-def source_file(expected: dict[str, Any]) -> Path:
+def source_file(expected: dict[str, Any], folder: Path = CORPUS) -> Path:
     """The material to parse: the first file that is not a stored sidecar (``.txt`` comes
     last: where a report was kept as HTML or PDF and as text, the original is parsed)."""
-    files = [CORPUS / name for name in expected.get("files") or []]
+    files = [folder / name for name in expected.get("files") or []]
     for suffix in (".pdf", ".docx", ".doc", ".html", ".htm", ".png", ".jpg", ".txt"):
         for path in files:
             if path.suffix.lower() == suffix and path.is_file():
@@ -143,12 +146,12 @@ def same_body(got: str | None, want: str) -> bool:
                for tail in _GOVERNMENT)
 
 
-def compare(expected: dict[str, Any], page: bool) -> Outcome:
+def compare(expected: dict[str, Any], page: bool, folder: Path = CORPUS) -> Outcome:
     outcome = Outcome(expected["id"], expected.get("split", "build"), expected.get("layout"),
                       list(expected.get("variants") or []))
     started = time.process_time()
     try:
-        result = parse(source_file(expected), page)
+        result = parse(source_file(expected, folder), page)
     except (ExtractionError, OSError) as exc:
         result = {"org": None, "year": None, "layout": None, "cells": []}
         outcome.error = f"{type(exc).__name__}: {exc}"
@@ -235,8 +238,8 @@ def print_worst(outcomes: list[Outcome], count: int) -> None:
             print(f"      + extra {line}")
 
 
-def load(only: str | None) -> list[dict[str, Any]]:
-    files = sorted(CORPUS.glob("*.expected.json"))
+def load(only: str | None, folder: Path = CORPUS) -> list[dict[str, Any]]:
+    files = sorted(folder.glob("*.expected.json"))
     corpus = [json.loads(path.read_text(encoding="utf-8")) for path in files]
     return [e for e in corpus if not only or only in e["id"]]
 
@@ -251,32 +254,57 @@ def main() -> int:
                         help="text reports wrapped in a portal's article page (HTML path)")
     parser.add_argument("--only", help="only reports whose id contains this")
     parser.add_argument("--json", action="store_true", help="figures as JSON")
+    parser.add_argument("--derived", action="store_true",
+                        help="also the files derived from real ones (scanned PDFs), apart")
     args = parser.parse_args()
 
     corpus = [e for e in load(args.only) if args.split in ("all", e.get("split", "build"))]
     outcomes = [compare(e, args.as_page) for e in corpus]
+    derived = [compare(e, False, DERIVED) for e in load(args.only, DERIVED)
+               if args.split in ("all", e.get("split", "build"))] if args.derived else []
+    if args.json:
+        figures = _json_figures(outcomes, args.show_heldout)
+        if args.derived:
+            figures["derived"] = _json_figures(derived, args.show_heldout)
+        print(json.dumps({**figures, "as_page": args.as_page}, ensure_ascii=False, indent=2))
+        return 0
+    print_report(outcomes, args)
+    if args.derived:
+        print(f"\n\n#### derived (scanned from real PDFs): {DERIVED} ({len(derived)} files); "
+              f"parse CPU {sum(o.seconds for o in derived):.1f} s")
+        print_splits(derived)
+        print_worst(derived if args.show_heldout else
+                    [o for o in derived if o.split == "build"], args.worst)
+    return 0
+
+
+def _json_figures(outcomes: list[Outcome], show_heldout: bool) -> dict[str, Any]:
     build = [o for o in outcomes if o.split == "build"]
     heldout = [o for o in outcomes if o.split == "heldout"]
-    if args.json:
-        print(json.dumps({"all": summarise(outcomes), "build": summarise(build),
-                          "heldout": summarise(heldout), "as_page": args.as_page,
-                          "reports": [{"id": o.id, "split": o.split, "fields": o.fields,
-                                       "right": o.correct, "extra": len(o.extra),
-                                       "error": o.error} for o in outcomes
-                                      if o.split == "build" or args.show_heldout]},
-                         ensure_ascii=False, indent=2))
-        return 0
-    load_average = os.getloadavg()[0]
-    print(f"corpus {CORPUS} ({len(corpus)} reports), {'as portal pages' if args.as_page else 'files as found'}; "
-          f"load average {load_average:.2f}; parse CPU {sum(o.seconds for o in outcomes):.1f} s")
+    return {"all": summarise(outcomes), "build": summarise(build),
+            "heldout": summarise(heldout),
+            "reports": [{"id": o.id, "split": o.split, "fields": o.fields,
+                         "right": o.correct, "extra": len(o.extra), "error": o.error}
+                        for o in outcomes if o.split == "build" or show_heldout]}
+
+
+def print_splits(outcomes: list[Outcome]) -> None:
     print_summary("all", outcomes)
-    print_summary("build (80 %)", build)
-    print_summary("held out (20 %, unseen while building)", heldout)
+    print_summary("build (80 %)", [o for o in outcomes if o.split == "build"])
+    print_summary("held out (20 %, unseen while building)",
+                  [o for o in outcomes if o.split == "heldout"])
+
+
+def print_report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
+    build = [o for o in outcomes if o.split == "build"]
+    load_average = os.getloadavg()[0]
+    print(f"corpus {CORPUS} ({len(outcomes)} reports), {'as portal pages' if args.as_page else 'files as found'}; "
+          f"load average {load_average:.2f}; parse CPU {sum(o.seconds for o in outcomes):.1f} s")
+    print_splits(outcomes)
     print_groups("layout (expected)", grouped(build, lambda o: [str(o.layout)]))
     print_groups("variant", grouped(build, lambda o: o.variants or ["(none)"]))
     shown = outcomes if args.show_heldout else build
     print_worst(shown, args.worst)
-    return 0
 
 
 if __name__ == "__main__":

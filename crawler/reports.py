@@ -7,8 +7,10 @@ import html
 import re
 from collections.abc import Iterator
 
-_REPORT = re.compile(r"(政府|政务)信息公开(工作)?(的)?年度报告|信息公开(工作)?年报|政府信息公开工作报告")
-_NOT_REPORT = re.compile(r"通知|培训|要点|解读|指南|模板|会议|召开|报送|编制|征集|说明会|部署")
+# 政府 is often left out (XX局信息公开年度报告); traditional titles (信息公開工作年度報告) too.
+_REPORT = re.compile(r"信息公[开開](工作)?(的)?年度[报報]告|信息公[开開](工作)?年[报報]"
+                     r"|政府信息公[开開]工作[报報]告")
+_NOT_REPORT = re.compile(r"通知|培[训訓]|要[点點]|解[读讀]|指南|模板|[会會][议議]|召[开開]|[报報]送|[编編][制製]|征集|[说說]明[会會]|部署")
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".jpeg")
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Layout = Literal["gb2021", "gb2019", "pre2019", "none"]
+# unknown: no table was read and the text names no format; it may be an excerpt (a stored
+# page keeps the first ~1,000 characters) or tables the parser could not place.
+Layout = Literal["gb2021", "gb2019", "pre2019", "none", "unknown"]
 CellSource = Literal["table", "prose", "ocr"]
 
 

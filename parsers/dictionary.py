@@ -82,8 +82,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "year": (INTEGER, "The year reported on, not the year of publication."),
     "title": (STRING, "The title as published."),
     "published": (DATE, "Publication date the page or the report states."),
-    "layout": (STRING, ("Table layout read from the labels: gb2021 (国办公开办函〔2021〕30号), "
-                        "gb2019 (〔2019〕60号), pre2019 or none (no tables).")),
+    "layout": (STRING, ("Table layout read from the labels (else from the format the text "
+                        "names): gb2021 (国办公开办函〔2021〕30号), gb2019 (〔2019〕60号), pre2019, "
+                        "none (no tables) or unknown (no table read, no format named).")),
     "status": (STRING, ("published, or removed when every URL the report was found at "
                         "answers 404/410 now.")),
     "source_url": (STRING, ("The rendering the version was read from (real tables preferred "

@@ -9,16 +9,22 @@ as a :class:`CellValue` with ``source="prose"``, so downstream queries find
 Fact names are the simulator's (tests/portalsim/prose.py), so truth compares directly:
 active_disclosure_items, applications_received, applications_granted,
 applications_partially_granted, administrative_reviews; added here:
-administrative_litigations and processing_fees_yuan.
+administrative_litigations and processing_fees_yuan. Three numbers are read for their cells
+only (上年结转, 办结, 结转下年度): they are not facts.
 
-Only prose is read (tables are ``parsers.tables``' job); a number is skipped when its
-sentence is about an earlier year (相较去年…, 2021年…), when it sits in brackets (asides
-like （2021年我镇未收到申请）), and when it is approximate (500余条).
+Only prose is read (tables are ``parsers.tables``' job), traditional characters folded
+(申請, 復議). A number is skipped when its sentence is about an earlier year (相较去年…,
+2021年…), when it sits in brackets (asides like （2021年我镇未收到申请）; but not
+（含上年度结转3件）, which changes what the number before it means), when it is approximate
+(500余条), when it counts a part of the year's requests (one channel, some applicants, one
+outcome), and, for the cells, when it is not one body's own: a report that counts for all
+the bodies of its area (全市各级行政机关主动公开…53393条) gives no cells from its prose.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .contract import CellValue, Fact
@@ -27,19 +33,70 @@ from .metadata import report_year
 from .numerals import NUMBER, ascii_digits, squeeze_lines, to_number
 from .quantities import whole
 from .tables.schema import APPLICANT_COLUMNS, GB2021, REVIEW_ROWS, application_rows
+from .traditional import simplified
 
 _N = rf"(?P<n>{NUMBER})"
 _TOTAL = r"(?:共计|合计|总计|累计|共)?"
+# A request for information, as the prose names it: 政府信息公开申请, 政务公开的申请; and
+# 依申请公开, the term that means the requests themselves (收到依申请公开14件).
+_ASKED = r"(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请"
+_ON_REQUEST = r"(?:政府信息)?依申请(?:信息)?公开(?:政府信息)?"
+_RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉)"
+# A total said to include the requests carried over (41件（含上年度结转3件）) is not the
+# year's new requests.
+_NOT_INCLUDING = r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
+# Words that make a stretch of prose about something else than requests for information.
+_OTHER_MATTER = r"复议|诉讼|投诉|举报|信访|咨询|留言|建议|提案|审批|费"
+_GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
+_NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
+_LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
+# A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
+_CLAUSE_START = r"(?<![^，,；;:：])(?:全年|本年度|本年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|并)*"
 
 
 @dataclass(frozen=True)
 class _Rule:
     name: str
     pattern: re.Pattern[str]  # group n: the number; no group n: a zero stated in words
+    # Whether a match counts, given the sentence up to it (from its 。 or line start).
+    applies: Callable[[str, re.Match[str]], bool] | None = None
 
 
-def _rule(name: str, pattern: str) -> _Rule:
-    return _Rule(name, re.compile(pattern))
+def _rule(name: str, pattern: str,
+          applies: Callable[[str, re.Match[str]], bool] | None = None) -> _Rule:
+    return _Rule(name, re.compile(pattern), applies)
+
+
+_CHANNEL = re.compile(r"网上|网络|邮寄|信函|当面|现场|电子邮件|传真|来信")
+_WHOLE = re.compile(r"各类|各种|等|共计|合计|总计")
+_PEOPLE = re.compile(r"公民|自然人|个人|群众")
+_ORGANISATIONS = re.compile(r"法人|企业|组织")
+# Where a sentence counts the requests received (its number aside).
+_APPLICATION = re.compile(rf"{_RECEIVED}(?:{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST})"
+                          rf"|了?{_TOTAL}(?:{NUMBER})(?:件|份|个|条))")
+
+
+def _from_everyone(before: str, match: re.Match[str]) -> bool:
+    """A count of the requests of some channels (收到网上和邮寄依申请公开共4件) or of some
+    applicants (未收到法人或者其他组织…的申请) is a part of the year's total, unless the words
+    say it is all of them (各类, …等, 共计; 公民、法人或者其他组织)."""
+    text = match.group(0)
+    if _CHANNEL.search(text) and not _WHOLE.search(text):
+        return False
+    people, organisations = _PEOPLE.search(text), _ORGANISATIONS.search(text)
+    return not ((organisations and not people) or ("自然人" in text and not organisations))
+
+
+def _after_application(before: str, match: re.Match[str]) -> bool:
+    """A bare 办结12件 or 2件结转下年 is about the requests the same sentence has just
+    counted (收到依申请公开14件…，已办结12件), and about nothing else since."""
+    found = list(_APPLICATION.finditer(before))
+    return bool(found) and re.search(_OTHER_MATTER, before[found[-1].end():]) is None
+
+
+def _not_a_part(before: str, match: re.Match[str]) -> bool:
+    """依申请公开4件 after 其中 is one outcome of a breakdown, not the year's requests."""
+    return "其中" not in re.split(r"[;；]", before)[-1]
 
 
 _RULES = (
@@ -47,69 +104,141 @@ _RULES = (
           rf"主动(?:公开|发布)(?:各类|各项)?(?:政府|政务)?信息{_TOTAL}{_N}条"),
     _rule("active_disclosure_items", rf"公开政府信息{_TOTAL}{_N}条"),
     _rule("applications_received",
-          rf"(?:收到|受理|接收|接到|新收)(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
-          rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起)"),
+          rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
+          rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}"),
     _rule("applications_received",
-          rf"(?:收到|受理)依申请(?:信息)?公开(?:政府信息)?(?:申请)?{_TOTAL}{_N}(?:件|个)"),
+          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请|办理事项|事项|信息)?)"
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
     _rule("applications_received",
-          r"(?:未|没有)(?:收到|受理|接到)(?:过)?(?:任何)?(?:政府信息公开|依申请公开|信息公开)"
-          r"(?:政府信息)?(?:的)?(?:申请|事项)?"),
-    _rule("applications_granted", rf"(?:予以公开|同意公开|全部公开)(?:的)?{_TOTAL}{_N}(?:件|个)"),
-    _rule("applications_partially_granted", rf"部分公开(?:的)?{_TOTAL}{_N}(?:件|个)"),
+          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}申请|申请)"
+          r"(?!人)"),
+    _rule("applications_received",
+          rf"{_CLAUSE_START}(?:新收|收到|受理)?{_ASKED}(?:的)?(?:数量|总数|数)(?:为|是)?{_TOTAL}"
+          rf"{_N}(?:件|个|份|条)"),
+    _rule("applications_received",
+          rf"{_CLAUSE_START}依申请公开{_TOTAL}{_N}(?:件|次){_NOT_INCLUDING}", _not_a_part),
+    _rule("applications_received",
+          rf"(?:未|没有)(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,20}}?"
+          rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
+          rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
+    _rule("applications_received", r"(?:无|没有)(?:依法)?依?申请公开(?:的)?(?:件|事项|情况|申请)"),
+    _rule("applications_carried_over",
+          rf"{_LAST_YEAR}(?:结转|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}(?:为)?"
+          rf"{_N}(?:件|个|份|条)"),
+    _rule("applications_granted",
+          rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)(?:的)?(?:答复数?)?{_TOTAL}(?:为)?"
+          rf"{_N}(?:件|个|条)"),
+    _rule("applications_partially_granted",
+          rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
+    _rule("applications_processed",
+          rf"(?:办结|办理|处理|答复)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请)?)"
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
+    _rule("applications_processed",
+          rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
+          rf"{_N}(?:件|个|份|条)"),
+    _rule("applications_processed",
+          rf"{_CLAUSE_START}(?:办结|答复|办理|处理)(?:完毕|完成)?{_TOTAL}{_N}(?:件|个|份)",
+          _after_application),
+    _rule("applications_processed",
+          r"(?:不存在|没有|无)(?:政府信息(?:公开)?)?(?:申请)?(?:的)?(?:答复|办理|处理){1,2}情况"),
+    _rule("applications_carried_forward",
+          rf"(?:结转|转){_NEXT_YEAR}(?:继续)?(?:办理|处理)?(?:的)?(?:申请)?{_TOTAL}(?:为)?"
+          rf"{_N}(?:件|个|份|条)"),
+    _rule("applications_carried_forward",
+          rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
+    _rule("applications_carried_forward",
+          rf"(?:无|没有|不存在)(?:结转{_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
     _rule("administrative_reviews",
-          rf"行政复议(?:案件|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个)"),
+          rf"行政复议(?:案件|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
     _rule("administrative_reviews",
-          r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)(?:0|零)"),
+          rf"{_N}(?:件|份|起)(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
+          r"(?!(?:和|、|及|与)(?:提起)?行政诉讼)"),
     _rule("administrative_reviews",
-          r"(?:未发生|未出现|没有发生|未被申请|未收到|没有|无)[^，,。；\n]{0,20}?行政复议"),
+          r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
+          r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
+    _rule("administrative_reviews",
+          r"(?:未发生|未出现|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,20}?(?:行政)?复议"
+          r"(?!被?纠错|败诉)"),
     _rule("administrative_litigations",
-          rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个)"),
+          rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
     _rule("administrative_litigations",
-          r"(?:未发生|未出现|没有发生|未被(?:提起)?|没有|无)[^，,。；\n]{0,24}?行政诉讼"),
+          r"(?:未发生|未出现|没有发生|未被(?:提起)?|没有|无)[^，,。；;\n]{0,24}?行政诉讼"),
     _rule("processing_fees_yuan",
           rf"收取(?:政府信息公开)?(?:信息处理费|费用){_TOTAL}{_N}元"),
     _rule("processing_fees_yuan",
-          r"(?:未|没有|无)(?:发生)?(?:向申请人)?收(?:取|费)(?:[^，,。；\n]{0,16}?(?:信息处理费)|情况)"),
+          r"(?:未|没有|无)(?:发生)?(?:向申请人)?收(?:取|费)(?:[^，,。；;\n]{0,16}?(?:信息处理费)|情况)"),
 )
 
-# Any rule at all: most sentences state no fact, and one search tells so (a rule that
-# matches somewhere makes this match somewhere).
 # The facts that are money (decimals allowed); every other fact is a count, an integer.
 AMOUNT_FACTS = frozenset({"processing_fees_yuan"})
+# Numbers read for their cell only: the simulator's facts and the database's stay as they were.
+_CELL_ONLY = frozenset({"applications_carried_over", "applications_processed",
+                        "applications_carried_forward"})
 
-_ANY_RULE = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in _RULES)
-                       .replace("(?P<n>", "(?:"))
+# The words without which no rule of a fact can match: most sentences state no fact, and a
+# substring test tells so far faster than the rules' regular expressions.
+_CUES = {
+    "active_disclosure_items": ("主动公开", "主动发布", "公开政府信息"),
+    "applications_received": ("申请", "要求公开"),
+    "applications_carried_over": ("结转", "遗留"),
+    "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
+    "applications_partially_granted": ("部分公开",),
+    "applications_processed": ("办结", "办理", "处理", "答复"),
+    "applications_carried_forward": ("下年", "下一年"),
+    "administrative_reviews": ("复议",),
+    "administrative_litigations": ("诉讼",),
+    "processing_fees_yuan": ("收取", "收费"),
+}
+# Every cue where it stands, overlaps included (部分公开范围 holds 部分公开 and 公开范围).
+_ANY_CUE = re.compile("(?=(" + "|".join(cue for cues in _CUES.values() for cue in cues) + "))")
+_NAMES_OF_CUE = {cue: {name for name, cues in _CUES.items() if cue in cues}
+                 for cues in _CUES.values() for cue in cues}
 
 # The canonical cell of the facts that have one (docs/report-format.md): its total column.
 _CELLS = {
     "applications_received": ("applications", "new_received"),
+    "applications_carried_over": ("applications", "carried_over"),
     "applications_granted": ("applications", "granted"),
     "applications_partially_granted": ("applications", "partially_granted"),
+    "applications_processed": ("applications", "total_processed"),
+    "applications_carried_forward": ("applications", "carried_forward"),
     "administrative_reviews": ("review_litigation", "review"),
 }
 _ROW_LABELS = {**dict(application_rows(GB2021)), **dict(REVIEW_ROWS)}
 _TOTAL_LABEL = dict(APPLICANT_COLUMNS)["total"]
 
-_ASIDE = re.compile(r"（[^（）\n]{0,80}）|\([^()\n]{0,80}\)")
+# An aside in brackets, unless it says how many requests came from last year: that changes
+# what the number before it means (41件（含上年度结转3件）) and gives carried_over.
+_ASIDE = re.compile(r"（(?![^（）\n]{0,80}结转)[^（）\n]{0,80}）|\((?![^()\n]{0,80}结转)[^()\n]{0,80}\)")
+_ASIDE_KEPT = re.compile(r"[(（][^()（）]*[)）]")  # its years are not the sentence's
 _SENTENCE_END = "。；;！？!?："
+_FULL_STOP = "。！？!?\n"
 _NUMBERED_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
 _EARLIER = re.compile(r"去年|上年|上一年|前年|同比")
 _YEAR = re.compile(r"(\d{4})年")
 _WRAPPED_LINE = 20  # a PDF line this long that ends mid-sentence continues on the next line
+# A figure counted for every body of an area (全市各级行政机关主动公开政府信息53393条): the
+# report sums its area, and its prose numbers are not one body's own.
+_AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门)[^，,。；;\n]{0,16}?\d+(?:条|件)")
 
 
 def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
     """The facts the prose states (first statement of each wins), and their cells."""
     year = report_year(doc)
+    text = _prose(doc)
     found: dict[str, tuple[int, Fact, str]] = {}
-    for sentence_start, sentence in _sentences(_prose(doc)):
-        if _ANY_RULE.search(sentence) is None:
-            continue
+    for sentence_start, sentence in _sentences(text):
+        names = {name for cue in set(_ANY_CUE.findall(sentence)) for name in _NAMES_OF_CUE[cue]}
         for rule in _RULES:
+            if rule.name not in names:
+                continue
             for match in rule.pattern.finditer(sentence):
-                if rule.name in found and found[rule.name][0] <= sentence_start + match.start():
+                at = sentence_start + match.start()
+                if rule.name in found and found[rule.name][0] <= at:
                     break
                 if _about_other_year(sentence, match.start(), year):
+                    continue
+                if rule.applies and not rule.applies(_sentence_before(text, at), match):
                     continue
                 number = match.groupdict().get("n")
                 value = to_number(number) if number is not None else 0
@@ -117,26 +246,29 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                     continue
                 if rule.name not in AMOUNT_FACTS:
                     value = whole(value)
-                fact = Fact(rule.name, value, match.group(0))
-                found[rule.name] = (sentence_start + match.start(), fact, number or match.group(0))
+                found[rule.name] = (at, Fact(rule.name, value, match.group(0)),
+                                    number or match.group(0))
                 break
-    facts, cells = [], []
-    for _, fact, raw in sorted(found.values(), key=lambda item: item[0]):
-        facts.append(fact)
-        if fact.name in _CELLS:
-            table, row = _CELLS[fact.name]
-            label = f"{_ROW_LABELS[row]} / {_TOTAL_LABEL}"
-            cells.append(CellValue(table, row, "total", fact.value, raw, label, source="prose"))
+    statements = sorted(found.values(), key=lambda item: item[0])
+    facts = [fact for _, fact, _ in statements if fact.name not in _CELL_ONLY]
+    own = _AREA_SUM.search(text) is None
+    cells = [_cell(fact, raw) for _, fact, raw in statements if own and fact.name in _CELLS]
     return facts, cells
 
 
+def _cell(fact: Fact, raw: str) -> CellValue:
+    table, row = _CELLS[fact.name]
+    label = f"{_ROW_LABELS[row]} / {_TOTAL_LABEL}"
+    return CellValue(table, row, "total", fact.value, raw, label, source="prose")
+
+
 def _prose(doc: Document) -> str:
-    """The paragraphs as one text, asides in brackets removed, whitespace dropped, and lines a
-    PDF wrapped mid-sentence joined again (a boundary stays after a sentence or a heading)."""
-    lines = squeeze_lines(ascii_digits("\n".join(block.text for block in doc.blocks
-                                                 if block.kind == "para")))
+    """The paragraphs as one text, folded (full-width digits, traditional characters: 申請,
+    復議), asides in brackets removed, whitespace dropped, and lines a PDF wrapped
+    mid-sentence joined again (a boundary stays after a sentence or a heading)."""
+    paragraphs = "\n".join(block.text for block in doc.blocks if block.kind == "para")
     out: list[str] = []
-    for line in filter(None, lines):
+    for line in filter(None, squeeze_lines(ascii_digits(simplified(paragraphs)))):
         if out and (out[-1][-1] in _SENTENCE_END or len(out[-1]) < _WRAPPED_LINE
                     or _NUMBERED_LINE.match(line)):
             out.append("\n")
@@ -153,11 +285,17 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     return [(s, t) for s, t in spans if t.strip()]
 
 
+def _sentence_before(text: str, at: int) -> str:
+    """The text from the start of the full sentence (after 。 or a line break; a ； does not
+    end it) up to ``at``: what a number's sense may depend on."""
+    return text[max(text.rfind(c, 0, at) for c in _FULL_STOP) + 1:at]
+
+
 def _about_other_year(sentence: str, at: int, year: int | None) -> bool:
     """A number about an earlier year: its clause says 去年/上年, or the last year named before
     it in the sentence is earlier than the report year."""
     clause_start = max(sentence.rfind(c, 0, at) for c in "，,")
     if _EARLIER.search(sentence[clause_start + 1:at]):
         return True
-    years = _YEAR.findall(sentence[:at])
+    years = _YEAR.findall(_ASIDE_KEPT.sub("", sentence[:at]))
     return bool(year and years and int(years[-1]) < year)

@@ -3,8 +3,10 @@
 The container (an HTML page's 发布机构 and date, a DOCX's core properties) only hints: a
 county portal lists a township's report under the county's name, and a PDF's Title is often
 the generic 政府信息公开工作年度报告. The report's own words decide: its title (often split
-over lines), the opening sentence (本报告由…编制, 现公布…年度报告), the contact line
-(请与…联系) and the signature (落款) with its date.
+over lines and behind page chrome), the opening sentence, the signature (落款) with its date;
+``parsers.publisher`` reads the body's name from them. Traditional text (內蒙古自治區) is read
+through ``simplified``. The text may also name the national format it follows (``form``),
+which gives the layout of a report whose tables are not shown.
 
 The report year is the year reported on, not the year of publication: a title says
 "2022年政府信息公开工作年度报告" and the report appears in 2023.
@@ -17,32 +19,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import Document
-from .numerals import CN_NUMERAL, cn_to_int, squeeze, squeezed_text
-from .titles import clean_title, title_from_lines
+from .numerals import CN_NUMERAL, YEAR, cn_to_int, squeeze, squeezed_text
+from .publisher import (
+    OPENING_CHARS,
+    ORG_END,
+    PUBLISHED_AS,
+    as_written,
+    clean_org,
+    find_org,
+    head_publisher,
+    title_org,
+)
+from .titles import clean_title, is_sentence, own_title
+from .traditional import simplified
 
-YEAR = rf"(\d{{4}}|[{CN_NUMERAL}]{{4}})"
 _DATE = re.compile(rf"^{YEAR}年(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})月(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})日$")
 _ISO_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")
 _URL_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/|/t(\d{4})(\d{2})(\d{2})_")
 _URL_YEAR = re.compile(r"[?&]fbtime=(\d{4})")
 
-_STAT_PERIOD = re.compile(rf"统计(?:期限|时限|时间跨度|时间|时段|区间|周期)[^。]{{0,12}}?{YEAR}年")
-_PUBLISHED_AS = re.compile(rf"现(?:向社会)?(?:予以)?公布(.{{2,40}}?){YEAR}年")
-_COMPILED_BY = re.compile(r"本(?:年度)?报告由(.{2,40}?)(?:按照|根据|依据|依照|结合|负责|编制|制作|汇总)")
-_CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:与|同|向)(.{2,40}?)(?:联系|联络)")
-_TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}年")
-_TITLE_ORG_AFTER_YEAR = re.compile(rf"^{YEAR}年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
-_TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
-
-_GOVERNMENT = re.compile(r"^.*?(?:人民政府|办事处)")
-_OFFICE = re.compile(r"(?:党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办"
-                     r"|信息公开办公室|办公室|综合科|秘书科)$")
-_ORG_END = re.compile(r"(?:政府|办事处|局|委员会|委|办公室|办|中心|院|所|站|队|处|厅|部|会|馆|公司|集团)$")
-_TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
-# 济宁市汶上县 / 淮安市洪泽区: what may stand before a body's name in its fuller form.
-_DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))+")
+_STAT_PERIOD = re.compile(rf"统计(?:期限|时限|时间跨度|时间段|时间|时段|区间|周期)[^。]{{0,12}}?{YEAR}年"
+                          rf"|所列数据[^。]{{0,10}}?截[止至](?:日期|时间)?[为到至:：]?{YEAR}年")
+# A title's year, not a date in it (the chrome of a page: 2019年12月3日星期二).
+_TITLE_YEAR = re.compile(rf"{YEAR}年(?!\d{{1,2}}月)")
 _TAIL_LINES = 8
 _SITE_SUFFIX = re.compile(r"^(.*?(?:报告|年报)(?:[（(][^）)]{0,12}[)）])?)\s*[_|－—-]+\s*[^_|]{2,30}$")
+# The national format the report says it follows: the notice's number (国办公开办函〔2021〕30号,
+# written 国办公开函 or with other brackets too), or for 2021 the notice's title
+# 关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知. The 2019 notice's title
+# (关于政府信息公开工作年度报告有关事项的通知) is cited by 2021-form reports too: not a sign.
+_FORM_2021 = re.compile(r"公开办?函[〔\[［(（【]2021[〕\]］)）】]30号"
+                        r"|印发[《〈<]?中华人民共和国政府信息公开工作年度报告格式")
+_FORM_2019 = re.compile(r"公开办?函[〔\[［(（【]2019[〕\]］)）】]60号")
 
 
 @dataclass
@@ -53,29 +61,36 @@ class Metadata:
     year: int | None
     published: str | None  # ISO date
     title: str | None
+    form: str | None = None  # gb2021 | gb2019: the national format the text says it follows
 
 
 def read_metadata(doc: Document, url: str | None = None) -> Metadata:
     """``url``, where the document was captured, is the last resort: the platform's
-    ``fbtime=2022`` for the year, a CMS path date (/art/2023/1/20/, t20230120_) for the date."""
+    ``fbtime=2022`` for the year, a CMS path date (/art/2023/1/20/, t20230120_) for the date.
+    Its host never names the body."""
     lines = doc.lines
-    own_title = title_from_lines(lines)
-    title = _title(doc.title, own_title)
+    own = own_title(doc)
+    title = _title(doc.title, own)
     text = squeezed_text(doc)
+    folded = simplified(text)
     signature_org, signature_date = _signature(lines)
+    from_title = title_org(own) or title_org(doc.title)
+    publisher = clean_org(simplified(doc.publisher or "")) or head_publisher(lines)
+    org = find_org(folded, from_title, signature_org, publisher)
     return Metadata(
-        org=_org(text, _title_org(own_title) or _title_org(doc.title), signature_org,
-                 doc.publisher),
-        year=_year(text, title, own_title, url),
+        org=as_written(org, [(folded, text), *((simplified(t), t) for t in (own, doc.title,
+                                                                            doc.publisher) if t)]),
+        year=_year(folded, title, own, url),
         published=_iso(doc.published) or signature_date or _url_date(url),
         title=title,
+        form=_form(folded),
     )
 
 
 def report_year(doc: Document) -> int | None:
     """The report year alone (what prose facts need to ignore last year's numbers)."""
-    own_title = title_from_lines(doc.lines)
-    return _year(squeezed_text(doc), _title(doc.title, own_title), own_title, None)
+    own = own_title(doc)
+    return _year(simplified(squeezed_text(doc)), _title(doc.title, own), own, None)
 
 
 # --- title and year ----------------------------------------------------------------------
@@ -86,6 +101,8 @@ def _title(hint: str | None, own: str | None) -> str | None:
     or cut short by a list page (…), and the report's own first lines say more. A page
     title's site suffix (…年度报告_沭阳县人民政府) is dropped."""
     hint = _SITE_SUFFIX.sub(r"\1", (hint or "").strip()) or None
+    if hint and is_sentence(hint):
+        hint = None
     if hint and (re.search(YEAR + "年", clean_title(hint)) and not hint.endswith(("…", "..."))
                  or not own):
         return hint
@@ -93,7 +110,7 @@ def _title(hint: str | None, own: str | None) -> str | None:
 
 
 def _year_in(text: str | None) -> int | None:
-    match = re.search(YEAR + "年", clean_title(text or ""))
+    match = _TITLE_YEAR.search(clean_title(text or ""))
     return _as_year(match.group(1)) if match else None
 
 
@@ -106,14 +123,14 @@ def _year(text: str, title: str | None, own_title: str | None, url: str | None) 
     for found in (_year_in(title), _year_in(own_title)):
         if found:
             return found
-    for pattern in (_STAT_PERIOD, _PUBLISHED_AS):
-        match = pattern.search(text[:3000])
-        if match and (year := _as_year(match.groups()[-1])):
+    for pattern in (_STAT_PERIOD, PUBLISHED_AS):
+        match = pattern.search(text[:OPENING_CHARS])
+        if match and (year := _as_year(next((g for g in reversed(match.groups()) if g), ""))):
             return year
     if url and (match := _URL_YEAR.search(url)):
         return int(match.group(1))
     # The overview usually opens with the year (2022年，我镇…).
-    match = re.search(r"(20\d{2})年(?!\d{1,2}月\d{1,2}日)", text[:3000])
+    match = re.search(r"(20\d{2})年(?!\d{1,2}月\d{1,2}日)", text[:OPENING_CHARS])
     return int(match.group(1)) if match else None
 
 
@@ -151,7 +168,7 @@ def _signature(lines: Sequence[str]) -> tuple[str | None, str | None]:
             return None, None
         date = f"{numbers[0]:04d}-{numbers[1]:02d}-{numbers[2]:02d}"
         org = tail[k - 1] if k > 0 else None
-        return (org if org and len(org) <= 40 and _ORG_END.search(org) else None), date
+        return (org if org and len(org) <= 40 and ORG_END.search(org) else None), date
     return None, None
 
 
@@ -168,73 +185,13 @@ def _last_lines(lines: Sequence[str], n: int) -> list[str]:
     return found[::-1]
 
 
-# --- the publishing body -----------------------------------------------------------------
+# --- the national format -----------------------------------------------------------------
 
 
-def _clean_org(name: str | None) -> str | None:
-    if not name:
-        return None
-    name = name.strip("《》“”\"'‘’「」:：，,、 ")
-    name = re.sub(r"^(?:关于|我单位|我局|我镇)", "", name).removesuffix("的").removesuffix("关于")
-    if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
-        return None
-    if not re.fullmatch(r"[\u4e00-\u9fff\d（）()·]+", name):
-        return None
-    return name
-
-
-def _title_org(title: str | None) -> str | None:
-    text = clean_title(title or "")
-    for pattern in (_TITLE_ORG, _TITLE_ORG_AFTER_YEAR, _TITLE_ORG_NO_YEAR):
-        match = pattern.search(text)
-        if match and (org := _clean_org(match.group(1) if pattern is not _TITLE_ORG_AFTER_YEAR
-                                         else match.group(2))):
-            return org
-    return None
-
-
-def _contact_org(text: str) -> str | None:
-    match = _CONTACT.search(text)
-    if not match:
-        return None
-    name = match.group(1)
-    government = _GOVERNMENT.match(name)
-    name = government.group(0) if government else _OFFICE.sub("", name) or name
-    return _clean_org(name)
-
-
-def _org(text: str, from_title: str | None, signature_org: str | None,
-         publisher: str | None) -> str | None:
-    """The body as the report names itself: the title's name and the opening sentence's,
-    reconciled; a township's short name completed (大张楼镇 -> 大张楼镇人民政府) only when
-    the report writes it so; then the fullest form the report uses (杨店镇人民政府 ->
-    济宁市汶上县杨店镇人民政府 from its contact line)."""
-    opening = _COMPILED_BY.search(text[:3000]) or _PUBLISHED_AS.search(text[:3000])
-    from_opening = _clean_org(opening.group(1)) if opening else None
-    contact = _contact_org(text)
-    org = _reconcile(from_title, from_opening) or signature_org or _clean_org(publisher) or contact
-    if org is None:
-        return None
-    if _TOWNSHIP.search(org):
-        org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
-    fuller = [n for n in (from_opening, contact, signature_org, _clean_org(publisher))
-              if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
-    return max(fuller, key=len) if fuller else org
-
-
-def _reconcile(from_title: str | None, from_opening: str | None) -> str | None:
-    """One name from the title's and the opening sentence's: 洪泽区人民政府 (title) and
-    淮安市洪泽区人民政府办公室 (compiled by its office) give 淮安市洪泽区人民政府."""
-    if not (from_title and from_opening):
-        return from_opening or from_title
-    if from_title in from_opening:
-        end = from_opening.index(from_title) + len(from_title)
-        rest = from_opening[end:]
-        suffix = next((s for s in ("人民政府", "办事处") if rest.startswith(s)
-                       and not from_title.endswith(s)), "")
-        return from_opening[:end] + suffix
-    if from_opening in from_title:
-        return from_title
-    if _OFFICE.search(from_opening) and not _OFFICE.search(from_title):
-        return from_title
-    return from_opening
+def _form(text: str) -> str | None:
+    """gb2021 or gb2019 when the text names the format it follows (a report citing both
+    follows the later one)."""
+    head = text[:OPENING_CHARS]
+    if _FORM_2021.search(head):
+        return "gb2021"
+    return "gb2019" if _FORM_2019.search(head) else None

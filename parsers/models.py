@@ -91,7 +91,7 @@ class Report(Base):
     year: Mapped[int] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(Text)
     published: Mapped[date | None] = mapped_column(Date)
-    layout: Mapped[str] = mapped_column(String(16))  # gb2021 | gb2019 | pre2019 | none
+    layout: Mapped[str] = mapped_column(String(16))  # gb2021|gb2019|pre2019|none|unknown
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
     source_url: Mapped[str] = mapped_column(Text)
     source_capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))

@@ -16,6 +16,8 @@ _DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2,
            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "零〇○一二两三四五六七八九十百千万"
+# A year as written: 2022, 二〇二二 (a group).
+YEAR = rf"(\d{{4}}|[{CN_NUMERAL}]{{4}})"
 # A number as prose writes it: 93, 1,136, 7730.28, 九十三, 两.
 NUMBER = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{CN_NUMERAL}]+"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -19,35 +19,47 @@ from .document import Document
 from .numerals import squeeze, squeezed_text
 from .sections import document_headings
 from .tables.cells import is_value_text
-from .titles import REPORT_TITLE, clean_title, decoy_word, has_placeholder, title_from_lines
+from .titles import clean_title, decoy_word, has_placeholder, is_sentence, own_title, reads_as_title
+from .traditional import simplified
 
 # Labels only the statistical tables carry (both layouts).
 _TABLE_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "本年度办理结果",
                  "结转下年度继续办理", "第二十条第(一)项", "第二十条第(五)项", "属于国家秘密",
                  "本机关不掌握相关政府信息", "信访举报投诉类申请", "未经复议直接起诉", "复议后起诉")
 # The opening formula of the national format.
-_OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列数据|年度报告格式|现(?:向社会)?公布")
+# (编制鹤庆县2019年度政府信息公开工作年度报告: only beside a title that is no notice's.)
+_OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列数据|年度报告格式|现(?:向社会)?公布"
+                      r"|编制(?:了)?[^。]{0,30}?(?:年度报告|年报)")
+# The opening that announces this very report (本报告由…, 现公布…年度报告, 现将…报告如下):
+# notices about reports say 本通知 and 通知如下.
+_OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|根据|依据|依照|按照|所列|数据|内容|包括|全文)"
+                          r"|编制(?:了)?本(?:年度)?(?:报告|年报)"
+                          r"|(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?(?:年度报告|年报)"
+                          r"|现将[^。]{0,60}?报告如下")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
+# The opening is looked for this far: a stored page puts a dozen lines of chrome above it.
+_HEAD_LINES = 20
+_HEAD_CHARS = 800
 
 
 def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     """(verdict, reason). ``title`` is the title known from elsewhere (the container's, the
     link's); the document's own first lines are read too."""
     lines = doc.lines
-    own = title_from_lines(lines)
-    titles = [t for t in dict.fromkeys(clean_title(t) for t in (title, doc.title, own) if t) if t]
+    own = own_title(doc)
+    hinted = [t for t in (title, doc.title) if t and not is_sentence(t)]
+    titles = [t for t in dict.fromkeys(clean_title(t) for t in (*hinted, own) if t) if t]
     primary = titles[0] if titles else None
-    hinted = [t for t in (title, doc.title) if t]
     # The first lines count as a title only if they read like one (not a breadcrumb).
-    for candidate in (primary if hinted else None, own if own and REPORT_TITLE.search(own) else None):
+    for candidate in (primary if hinted else None, own if own and reads_as_title(own) else None):
         if word := decoy_word(candidate):
             return False, f"title says {word}: {candidate}"
-    head = squeeze("\n".join(lines[:12]))[:600]
+    head = simplified(squeeze("\n".join(lines[:_HEAD_LINES]))[:_HEAD_CHARS])
     if any(has_placeholder(t) for t in titles) or has_placeholder(head):
         return False, "a blank template (placeholders such as XX/XXXX年)"
-    named = next((t for t in titles if REPORT_TITLE.search(t)), None)
+    named = next((t for t in titles if reads_as_title(t)), None)
     sections = [h.number for h in document_headings(doc)]
-    labels = _table_labels(squeezed_text(doc))
+    labels = _table_labels(simplified(squeezed_text(doc)))
     opening = bool(_OPENING.search(head))
     evidence = _describe(sections, labels, opening)
     if named:
@@ -60,6 +72,10 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
         if labels >= 2 and doc.tables and not _values(doc):
             return False, f"a blank form: no report title, {evidence}, not one number in the tables"
         return True, f"no report title, but {evidence}"
+    # A stored page's excerpt: no title kept, a section or two, but the opening that
+    # announces this report.
+    if (sections or labels >= 2) and _OWN_OPENING.search(head) and "信息公开" in head:
+        return True, f"no report title, but the opening announces the report; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
 
 

@@ -7,16 +7,18 @@ step can be improved (and everything re-parsed from the archive) without touchin
 from __future__ import annotations
 
 from .checks import run_checks
-from .contract import CellValue, ParsedReport
+from .contract import CellValue, Layout, ParsedReport, Section
 from .document import Document
 from .facts import read_facts
-from .metadata import read_metadata
+from .metadata import Metadata, read_metadata
 from .recognize import is_report
 from .sections import read_sections
 from .tables import read_tables
 
 TABLE_LAYOUTS = ("gb2021", "gb2019")
 PRE2019_BEFORE = 2019  # the national table format began with the 2019 reports
+# The sections that close a report: a text that shows one of them is whole, not an excerpt.
+CLOSING_SECTIONS = (5, 6)
 
 
 def parse_document(doc: Document, url: str | None = None) -> ParsedReport:
@@ -34,26 +36,55 @@ def _parse(doc: Document, url: str | None) -> ParsedReport:
                             is_report=False)
     tables = read_tables(doc)
     facts, prose_cells = read_facts(doc)
+    sections = read_sections(doc)
     cells: list[CellValue] = list(tables.cells)
     have = {c.key for c in cells}
     # A number the prose states joins the cells only where no table gave it, so downstream
     # queries find new_received/total in one place whatever form the report took.
     cells.extend(c for c in prose_cells if c.key not in have)
-    warnings = [*doc.warnings, *tables.warnings]
-    if tables.layout in TABLE_LAYOUTS:
-        layout = tables.layout
-    else:
-        layout = "pre2019" if meta.year is not None and meta.year < PRE2019_BEFORE else "none"
-        warnings.append(_no_tables_warning(doc))
+    warnings = [*doc.warnings, *tables.warnings, *_unnamed(meta)]
+    layout = _layout(tables.layout, meta, doc, sections)
+    if tables.layout not in TABLE_LAYOUTS:
+        warnings.append(_no_tables_warning(doc, layout))
     return ParsedReport(
         org=meta.org, year=meta.year, layout=layout, published=meta.published,
-        title=meta.title, sections=read_sections(doc), cells=cells, facts=facts,
-        checks=run_checks(cells, layout) if layout in TABLE_LAYOUTS else [],
+        title=meta.title, sections=sections, cells=cells, facts=facts,
+        # Checks need a table: prose numbers alone would fail every sum for want of the rest.
+        checks=run_checks(cells, layout) if tables.layout in TABLE_LAYOUTS else [],
         warnings=warnings)
 
 
-def _no_tables_warning(doc: Document) -> str:
+def _layout(from_tables: str | None, meta: Metadata, doc: Document,
+            sections: list[Section]) -> Layout:
+    """The form the report is on: its tables' labels say it; without a table read, the format
+    its text says it follows (国办公开办函〔2021〕30号); a year before 2019 means the older,
+    prose form. Otherwise ``none`` (no statistical tables) only where the whole report is
+    there to show it has none, or its tables are pictures; an excerpt is ``unknown``."""
+    if from_tables in TABLE_LAYOUTS:
+        return from_tables  # type: ignore[return-value]
+    if meta.form:
+        return meta.form  # type: ignore[return-value]
+    if meta.year is not None and meta.year < PRE2019_BEFORE:
+        return "pre2019"
+    whole = any(s.number in CLOSING_SECTIONS for s in sections)
+    return "none" if whole or doc.images else "unknown"
+
+
+def _unnamed(meta: Metadata) -> list[str]:
+    """Warnings for what the report's text does not say (never guessed from the URL's host)."""
+    missing = []
+    if meta.org is None:
+        missing.append("organisation not named in the text")
+    if meta.year is None:
+        missing.append("year not stated in the text")
+    return missing
+
+
+def _no_tables_warning(doc: Document, layout: str) -> str:
     if doc.images:
         return (f"tables are images: not extracted ({len(doc.images)} image(s) in the "
                 "document could not be read as tables)")
+    if layout == "unknown":
+        return ("layout unknown: the text shows no statistical table and names no format "
+                "(an excerpt?); facts read from the prose only")
     return "no statistical tables: facts read from the prose only"

@@ -42,7 +42,7 @@ _CANONICAL = {
 }
 # Words that name a section only when the line is numbered like a section (一、…).
 _NUMBERED_ONLY = {
-    1: re.compile(r"概述|总体概述|基本情况|总体情况概述"),
+    1: re.compile(r"概述|总体概述|基本情况|总体情况概述|基本情况概述"),
     2: re.compile(r"主动公开(?:政府信息)?(?:工作)?(?:情况)?"),
     3: re.compile(r"(?:依申请公开|收到和处理)(?:政府信息)?(?:公开)?(?:申请)?(?:工作)?(?:的)?(?:情况)?"),
     5: re.compile(r"(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:改进|整改)?(?:情况|措施|举措)?"),

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .numerals import squeeze
+from .traditional import simplified
+
+if TYPE_CHECKING:
+    from .document import Document
 
 # 政府信息公开工作年度报告 and the variants seen on real portals: 政府信息公开年度报告,
-# 关于2022年政府信息公开工作的年度报告, 政务公开工作年度报告, 信息公开工作年报.
+# 关于2022年政府信息公开工作的年度报告, 政务公开工作年度报告, 信息公开工作年报, and a
+# bureau's plain 信息公开年度报告 (平潭综合实验区地方税务局2013年信息公开年度报告).
 REPORT_TITLE = re.compile(
     r"(?:政府|政务)信息公开(?:工作)?(?:的)?年度(?:工作)?报告"
     r"|政务公开(?:工作)?(?:的)?年度报告"
-    r"|信息公开(?:工作)?年报"
+    r"|信息公开(?:工作)?(?:年报|年度报告)"
     r"|政府信息公开工作(?:的)?报告")
 
 # Titles that name the report but are about it: notices to compile or submit it, training,
@@ -29,7 +35,26 @@ DECOY_TITLE = re.compile(
 # A blank template: XX镇, XXXX年, ××单位, 20XX年.
 PLACEHOLDER = re.compile(r"(?:[XxＸｘ×*＊]{2,}|某某)(?=[\u4e00-\u9fff年（(])|20[Xx×]{2}年")
 
+# Page chrome that stored pages keep above the title: breadcrumbs (当前位置：首页 > 政务公开 >
+# 政府信息公开年报, which may end in words of a title), accessibility and font switches (无障碍,
+# 长者模式, 繁体, 字号), share and print buttons, the article's date and source line. Such a line
+# is never part of the title, nor the name of the publishing body.
+_CHROME = re.compile(r"位置|首页|>|＞|»|›|无障碍|长者模式|简体|繁体|字体|字号|打印|分享|收藏|关闭|返回"
+                     r"|浏览|点击|索引号|发布(?:日期|时间|机构)|来源[:：]|日期[:：]|时间[:：]")
+# What stands before a title without being part of it: the key of the xxgk metadata lines
+# (标题: …, | 标 题 | … |) and a PDF viewer's folio (Page 8 - …).
+_KEY_PREFIX = re.compile(r"^(?:(?:标题|名称|文件名称|title)[:：|]|Page\d+[-–—])", re.IGNORECASE)
+# A title that has not named the body yet (2022年政府信息公开… / 工作年度报告): the line above
+# holds the body's name (大张楼镇 / 2022年政府信息公开 / 工作年度报告).
+_NAMELESS = re.compile(r"^(?:关于)?(?:(?:\d{4}|[零〇○一二三四五六七八九]{4})年|(?:政府|政务)?信息公开|政务公开|工作)")
+_TITLE_END = re.compile(r"(?:报告|年报)(?:[（(].{0,12}[)）])?$")
+# A line that is a sentence, not a title: 根据《条例》…，现将…报告如下：
+_SENTENCE = re.compile(r"[。；;]|如下[:：]$|^(?:根据|依据|按照|依照|为)")
+# A whole report flattened onto one line: its title, then the first heading.
+_LEADING_TITLE = re.compile(r"^(.{4,60}?(?:报告|年报))(?=[一1][、.．])")
+
 _MAX_TITLE = 80
+_HEAD_LINES = 20  # chrome may take a dozen lines before the title
 
 
 def clean_title(text: str) -> str:
@@ -37,37 +62,89 @@ def clean_title(text: str) -> str:
     return squeeze(text).strip("　 ")
 
 
+def is_sentence(text: str) -> bool:
+    """A line of prose, not a title: a page whose <title> is its first sentence has none."""
+    text = clean_title(text)
+    return len(text) > _MAX_TITLE or bool(_SENTENCE.search(text))
+
+
+def reads_as_title(text: str) -> bool:
+    """The words of a report's title, in simplified or traditional characters."""
+    return bool(REPORT_TITLE.search(simplified(text)))
+
+
+def own_title(doc: Document) -> str | None:
+    """``title_from_lines`` of the document's lines, found once while it is being read
+    (recognition, metadata and the facts' report year all ask)."""
+    return doc.view("own_title", lambda: title_from_lines(doc.lines))
+
+
 def title_from_lines(lines: Sequence[str]) -> str | None:
     """The report's own title from the first lines of its text.
 
-    Titles are often split over two or three lines (unit / year and 政府信息公开 / 工作年度报告),
-    so lines are joined until the join reads as a report title; a first line that is clearly
-    a sentence (it has 。 or is long) is no title.
+    Titles are often split over two or three lines (unit / year and 政府信息公开 / 工作年度报告)
+    and stored pages put chrome above them (breadcrumbs, 无障碍, share buttons): the title is
+    the first run of lines that ends a report title, no longer than it needs to be, extended
+    upwards only while it has not named its body. Without one, the first line that is not
+    chrome stands for the title; a first line that is clearly a sentence (it has 。, opens
+    with 根据…, ends with 如下：) is no title, unless it opens with one (a whole report flattened
+    onto one line).
     """
+    head = _head(lines)
+    for end in range(len(head)):
+        if title := _title_ending_at(head, end):
+            return title
+    if not head:
+        first = next((clean_title(line) for line in lines if line.strip()), "")
+        match = _LEADING_TITLE.match(first)
+        return match.group(1) if match and reads_as_title(match.group(1)) else None
+    return next((line for line in head if not _chrome(line)), None)
+
+
+def _head(lines: Sequence[str]) -> list[str]:
+    """The lines before the first sentence or section heading, cleaned of metadata keys."""
     head: list[str] = []
     for line in lines:
         text = clean_title(line)
         if not text or text.startswith("[image:"):
             continue
-        if "。" in text or len(text) > _MAX_TITLE or re.match(r"^[一二三四五六]、", text):
+        if _SENTENCE.search(text) or re.match(r"^[一二三四五六]、", text):
             break
-        head.append(text)
-        joined = "".join(head)
-        if REPORT_TITLE.search(joined) and re.search(r"(?:报告|年报)(?:[（(].{0,12}[)）])?$", joined):
-            return joined
-        if len(head) == 3 or len(joined) > _MAX_TITLE:
+        head.append(_KEY_PREFIX.sub("", text).strip("|｜ "))
+        if len(head) == _HEAD_LINES:
             break
-    return head[0] if head else None
+    return head
+
+
+def _title_ending_at(head: list[str], end: int) -> str | None:
+    """The title whose last line is ``head[end]``, if that line ends one."""
+    if not _TITLE_END.search(head[end]) or _chrome(head[end]):
+        return None
+    start = end
+    while not reads_as_title("".join(head[start:end + 1])):
+        start -= 1
+        if start < end - 2 or start < 0 or _chrome(head[start]):
+            return None
+    while (start > 0 and _NAMELESS.match(simplified(head[start])) and not _chrome(head[start - 1])
+           and not _TITLE_END.search(head[start - 1])):
+        start -= 1
+    title = "".join(head[start:end + 1])
+    return title if len(title) <= _MAX_TITLE else None
+
+
+def _chrome(line: str) -> bool:
+    """Page chrome, or a line too long to be (part of) a title."""
+    return len(line) > _MAX_TITLE or bool(_CHROME.search(simplified(line)))
 
 
 def is_report_title(title: str | None) -> bool:
-    text = clean_title(title or "")
+    text = simplified(clean_title(title or ""))
     return bool(REPORT_TITLE.search(text)) and not DECOY_TITLE.search(text)
 
 
 def decoy_word(title: str | None) -> str | None:
     """The word that makes a title a notice/plan/interpretation rather than a report."""
-    match = DECOY_TITLE.search(clean_title(title or ""))
+    match = DECOY_TITLE.search(simplified(clean_title(title or "")))
     return match.group(0) if match else None
 
 

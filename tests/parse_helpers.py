@@ -158,3 +158,95 @@ def pdf_text(grids: dict[str, Grid]) -> str:
                 if words:
                     lines.append("  ".join(w.strip() for w in words))
     return "\n".join(lines)
+
+
+# --- grids flattened the ways real pages are saved as text (tests/fixtures/real) -------------
+
+_TITLES = (("active", "二、主动公开政府信息情况"),
+           ("applications", "三、收到和处理政府信息公开申请情况"),
+           ("review_litigation", "四、政府信息公开行政复议、行政诉讼情况"))
+
+
+def _drawn_cells(grids: dict[str, Grid]) -> list[tuple[str, list[list[str]]]]:
+    """(heading, rows of cell texts) per table: the cells a page draws, a merged cell once
+    and nothing where a cell above spans down (an HTML table's ``td``s)."""
+    return [(title, [[cell.text for cell in row] for row in grids[key].rows])
+            for key, title in _TITLES]
+
+
+def cell_pipe_text(grids: dict[str, Grid]) -> str:
+    """A cell a line, each ended by `` |``, an empty cell a lone ``|``, a row's end ``||``
+    (the shape of jl-erdao-fangwuzhengshouban-department-2022)."""
+    lines = []
+    for title, rows in _drawn_cells(grids):
+        lines.append(title)
+        for row in rows:
+            lines.extend(f"{cell} |" if cell.strip() else "|" for cell in row)
+            lines.append("||")
+    return "\n".join(lines)
+
+
+def pipe_line_text(grids: dict[str, Grid]) -> str:
+    """Each cell's lines, then a line ``|`` (the shape of xj-nileke-zhen-township-2023)."""
+    lines = []
+    for title, rows in _drawn_cells(grids):
+        lines.append(title)
+        for row in rows:
+            for cell in row:
+                lines.extend(part for part in cell.split("\n") if part.strip())
+                lines.append("|")
+    return "\n".join(lines)
+
+
+def spaced_text(grids: dict[str, Grid]) -> str:
+    """Every cell a paragraph followed by an empty one; an empty cell an empty paragraph
+    too (the shape of sn-yuyang-tuofenglujiedao-street-2020)."""
+    lines = []
+    for title, rows in _drawn_cells(grids):
+        lines += [title, ""]
+        for row in rows:
+            for cell in row:
+                lines += [cell.strip(), ""]
+    return "\n".join(lines)
+
+
+def run_together_text(grids: dict[str, Grid]) -> str:
+    """Each table's cells run together on one line, no separator at all (the shape of
+    fj-pingtan-city-2021)."""
+    return "\n".join(title + "".join(cell.replace("\n", "").strip()
+                                     for row in rows for cell in row)
+                     for title, rows in _drawn_cells(grids))
+
+
+def row_pipe_text(grids: dict[str, Grid]) -> str:
+    """A row a line, ``a | b | c |``, an empty cell a blank between pipes, with no leading
+    pipe (the shape of sd-weishan-liangchengzhen-township-2020)."""
+    lines = []
+    for title, rows in _drawn_cells(grids):
+        lines.append(title)
+        lines.extend(" | ".join(cell.replace("\n", "") for cell in row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
+def tab_row_text(grids: dict[str, Grid]) -> str:
+    """A row a line, its cells separated by tabs (a page's text copied out of a browser)."""
+    lines = []
+    for title, rows in _drawn_cells(grids):
+        lines.append(title)
+        lines.extend("\t".join(cell.replace("\n", "") for cell in row) for row in rows)
+    return "\n".join(lines)
+
+
+def report_text(blocks: list, grids: dict[str, Grid], form) -> str:
+    """A whole report as text: its prose a paragraph a line, its three tables flattened by
+    ``form`` where the first of them stands (the forms write all three at once)."""
+    parts: list[str] = []
+    placed = False
+    for block in blocks:
+        if block.kind == "table":
+            if not placed:
+                parts.append(form(grids))
+                placed = True
+        elif block.kind != "figure" and block.text:
+            parts.append(block.text)
+    return "\n".join(parts)

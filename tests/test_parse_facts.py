@@ -143,3 +143,112 @@ def test_tables_are_not_prose() -> None:
 
     table = Table([[Cell("行政复议"), Cell("3件")], [Cell("予以公开"), Cell("2件")]])
     assert read_facts(Document("html", [Block("table", table=table)])) == ([], [])
+
+
+def _prose_cells(*paragraphs: str) -> dict[str, int | float | None]:
+    """The cells the prose of a report with these paragraphs gives, by row (total column)."""
+    doc = Document("text", [Block("para", "2023年政府信息公开工作年度报告"),
+                            *(Block("para", p) for p in paragraphs)])
+    cells = read_facts(doc)[1]
+    assert all(c.source == "prose" and c.column == "total" for c in cells)
+    return {c.row: c.value for c in cells}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # zj-longyou-zhengfubangongshi-department-2023-09ebe5ab: 依申请公开 names the requests; a
+    # bare 已办结12件 / 2件结转下年 counts the requests the sentence has just counted.
+    ("2023年，全年共收到依申请公开14件（其中信件申请10件，网络申请4件），已办结12件，2件结转下年办理。",
+     {"new_received": 14, "total_processed": 12, "carried_forward": 2}),
+    # js-shuyang-county-2025-d5aab54f: a ； does not end the sentence the numbers belong to.
+    (("全县全年共受理政府信息公开申请 749 件，其中自然人申请 741 件，法人或其他组织申请 8 件；"
+      "共办理 718 件，结转下一年 31 件。"),
+     {"new_received": 749, "total_processed": 718, "carried_forward": 31}),
+    # tj-binhai-dongjiang-department-2025-ae9f23cb
+    (("2023年共受理依申请公开17件，其中：属于公开范围5件，属于部分公开范围4件，不予公开3件，"
+      "信息不存在无法提供3件，重复申请1件，转下年度继续办理1件。其中发生行政复议、行政诉讼案件0件。"),
+     {"new_received": 17, "granted": 5, "partially_granted": 4, "carried_forward": 1,
+      "review": 0}),
+    # fj-pingtanxian-county-2013-14a4b550: old reports count in 条; 答复总数 is the total answered.
+    (("2023年全县共收到有关政府信息公开的申请7条，网上申请数3条，信函申请数4条；对依申请公开的答复总数"
+      "3条，其中同意公开答复数2条，其它公开答复数1条；未收到有关政府信息公开行政复议申请。"),
+     {"new_received": 7, "total_processed": 3, "granted": 2, "review": 0}),
+    # hb-hanyang-zhengfubangongshi-department-2022-f86b29bc: the number before the noun; none
+    # carried forward, said in words.
+    (("2023年，区政府办公室共收到8份政府信息公开申请，均为自然人申请。其中，予以公开2件，部分公开2件。"
+      "无下年度结转。"),
+     {"new_received": 8, "granted": 2, "partially_granted": 2, "carried_forward": 0}),
+    # sh-baoshan-wusongjiedao-street-2025-001c5313: 答复 N 件 is the year's total answered.
+    ("街道本年度共收到依申请公开9件，及时答复9件，其中2件办理结果为主动公开。",
+     {"new_received": 9, "total_processed": 9}),
+    # tj-hongqiao-wei-department-2015-7bc010b2: 不予受理 is not 受理.
+    ("2023年共受理政府信息公开申请0件。不予受理的申请0件。已答复的申请0件。",
+     {"new_received": 0, "total_processed": 0}),
+    # bj-tongzhou-zhongcangjiedao-street-2025-da065e03: a list of counts in 次.
+    ("综合办公室更新两次；依申请公开3次，行政复议0次，行政诉讼0次。",
+     {"new_received": 3, "review": 0}),
+    # Traditional script (he-shijiazhuang-gongxinju-department-2019-da90556f) and numerals.
+    ("2023年，我局未收到相關政府信息申請。", {"new_received": 0}),
+    ("全年共收到政府信息公开申请十二件，上年结转两件，予以公开八件。",
+     {"new_received": 12, "carried_over": 2, "granted": 8}),
+    # Zeros in words: gz-suiyang-xiaoguanxiang, gs-ganzhou-beijiejiedao, sd-zoucheng-tangcunzhen,
+    # gd-wujiang-longguizhen (复议 without 行政).
+    ("2023年度我乡无依法申请公开件。", {"new_received": 0}),
+    ("本年度，未接到群众要求公开的信息。", {"new_received": 0}),
+    ("2023年度我镇没有接到群众主动要求公开政府信息的申请。", {"new_received": 0}),
+    ("2023年度未接到有关政府信息公开方面的复议、诉讼和申诉。", {"review": 0}),
+    # fj-pingtan-city-2013-54a5b1b8
+    ("2023年全区未收到有关政府信息公开的申请，收到1份有关政府信息公开行政复议申请已及时处理。",
+     {"new_received": 0, "review": 1}),
+    # fj-pingtan-dishuiju-department-2013-c8cb0b28
+    ("因未发生政府信息公开申请，故不存在政府信息答复处理情况。",
+     {"new_received": 0, "total_processed": 0}),
+    # A channel is a part; 各类…共计 is the whole.
+    ("收到网上和邮寄依申请公开共4件，当面申请1件，共计收到各类依申请公开5件。其中予以公开4件，部分公开1件。",
+     {"new_received": 5, "granted": 4, "partially_granted": 1}),
+])
+def test_prose_cells(text: str, expected: dict[str, int]) -> None:
+    assert _prose_cells(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # cq-yuzhong-zhengfubangongshi-department-2025-c27279f3: 41 mixes new and carried-over
+    # requests; only the aside's carried-over number is one cell's.
+    ("2023年，区政府办公室共收到政府信息公开申请41件（含上年度结转3件），因政府信息公开引发行政复议3件。",
+     {"carried_over": 3, "review": 3}),
+    # fj-pingtan-city-2023-e5a3bd9c: a sum of two outcomes is neither.
+    ("办结依申请公开81件，其中：予以公开及部分公开42件，占51.85%。", {"total_processed": 81}),
+    # fj-pingtan-dishuiju / fj-pingtan-city-2018: other business done and processed.
+    ("今年我局共受理审批事项117件，办结171件，办结率100%。", {}),
+    ("截至目前共收到15564件咨询投诉件，已办结15042件。", {}),
+    # sc-pingwu-tongjiju-department-2021-f92a880c: some applicants only, not the year's total.
+    ("2023年度，未收到法人或者其他组织对依申请公开政府信息的申请。", {}),
+    # gz-suiyang-xiaoguanxiang-township-2022-9a593355: 条 of information published.
+    ("全年累计主动公开政府信息数量46条，其中主动公开公文14条，依申请公开0条。", {}),
+    # sh-qingpu-xiayangjiedao-street-2025-4305b5b1: outcomes after 其中.
+    ("2023年夏阳街道收到政务公开申请11件，其中：主动公开1件，依申请公开4件，咨询2件。",
+     {"new_received": 11}),
+    ("全年未发生因政府信息公开申请行政复议、提起行政诉讼的情况。", {"review": 0}),
+    ("未发生行政复议被纠错或行政诉讼败诉案件。", {}),
+    ("受理政府信息公开申请6件，按期答复5件，延期答复1件。", {"new_received": 6}),
+])
+def test_prose_cells_only_what_the_sentence_states(text: str, expected: dict[str, int]) -> None:
+    assert _prose_cells(text) == expected
+
+
+def test_an_area_summary_gives_no_cells() -> None:
+    """ln-liaoyang-city-2023-5a3717e7: a report that counts for every body of its area (全市各级
+    行政机关) states figures that are not one body's own; its facts stay, its cells do not."""
+    paragraphs = ("一是我市全年各级行政机关主动公开政府信息53393条，其中市政府门户网站5200条。",
+                  ("2023年，共受理政府信息依申请公开385件，其中6件结转下一年度办理；处理涉及政府信息"
+                   "公开行政复议3件，行政诉讼14件。"))
+    assert _prose_cells(*paragraphs) == {}
+    doc = Document("text", [Block("para", p) for p in paragraphs])
+    assert ("applications_received", 385) in {(f.name, f.value) for f in read_facts(doc)[0]}
+
+
+def test_every_rule_is_tried() -> None:
+    """A rule runs only on sentences holding one of its fact's cue words: a rule without cues
+    would silently never run."""
+    from parsers import facts
+
+    assert {rule.name for rule in facts._RULES} == set(facts._CUES)

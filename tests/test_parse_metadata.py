@@ -8,6 +8,7 @@ import pytest
 from parsers.document import Block, Document
 from parsers.metadata import read_metadata
 from parsers.recognize import is_report
+from parsers.report import parse_document
 from parsers.sections import read_sections
 from tests.parse_fixtures import (
     article_document,
@@ -221,3 +222,141 @@ def test_sections_numbered_with_brackets() -> None:
     doc = Document("text", [Block("para", line) for line in lines])
     assert [(s.number, s.text) for s in read_sections(doc)] == [
         (1, "概况。"), (2, "表。"), (5, "问题。"), (6, "无。")]
+
+
+# --- real page excerpts (build split of tests/fixtures/real/): chrome, no title, traditional
+
+
+def _text(*lines: str) -> Document:
+    return Document("text", [Block("para", line) for line in lines])
+
+
+_OVERVIEW = ("一、总体情况", "（一）主动公开", "全年主动公开政府信息73条。")
+
+
+@pytest.mark.parametrize("lines,org,year,title", [
+    # jl-jilin-zhengfubangongting-department-2025-50655bb0: 无障碍 above the title.
+    (["无障碍", "", "吉林省人民政府办公厅2025年政府信息公开工作年度报告", "发布日期:2026-01-29    点击数:"],
+     "吉林省人民政府办公厅", 2025, "吉林省人民政府办公厅2025年政府信息公开工作年度报告"),
+    # tj-ninghe-zhengwufuwuban-department-2025-301cb807: a date in the chrome, no year in the
+    # title; the year is the 统计期限's.
+    (["天津市宁河区人民政府 2019年12月3日星期二", "无障碍 无障碍 简体 | 繁体 长者模式 长者模式",
+      "区政务服务办政府信息公开工作年度报告", "来源:政务服务办公室 发布时间:2026-01-21 16:53",
+      "现将2025年度政府信息公开工作情况报告如下。数据统计期限为2025年1月1日至12月31日。"],
+     "区政务服务办", 2025, "区政务服务办政府信息公开工作年度报告"),
+    # ah-qiaocheng-yanjizhen-township-2025-39dbbf12: a breadcrumb that ends in 政府信息公开年报.
+    (["谯城区颜集镇", "您现在所在的位置: 网站首页 > 政府信息公开 > 谯城区颜集镇 > 政府信息公开年报",
+      "亳州市谯城区颜集镇2025年政府信息公开工作年度报告", "发布时间:2026-01-22 16:23 来源:谯城区颜集镇"],
+     "亳州市谯城区颜集镇", 2025, "亳州市谯城区颜集镇2025年政府信息公开工作年度报告"),
+    # xz-xizang-province-2014-064c91bc: the xxgk metadata lines of a stored page.
+    (["标 题 | 西藏自治区2014年政府信息公开工作年度报告 | ||", "发布机构 | 自治区人民政府办公厅 | 发布日期 | 2015-03-30 |"],
+     "西藏自治区", 2014, "西藏自治区2014年政府信息公开工作年度报告"),
+    # nm-neimenggu-province-2012-5f25a801: traditional characters, names given as written.
+    (["當前位置: 首頁>> 工作動態>> 地方政務", "內蒙古自治區2012年政府信息公開工作年度報告",
+      "本報告所列數據統計期限自2012年1月1日起，截止2012年12月31日。"],
+     "內蒙古自治區", 2012, "內蒙古自治區2012年政府信息公開工作年度報告"),
+])
+def test_titles_behind_page_chrome(lines: list[str], org: str, year: int, title: str) -> None:
+    doc = _text(*lines, *_OVERVIEW)
+    meta = read_metadata(doc)
+    assert (meta.org, meta.year, meta.title) == (org, year, title)
+
+
+@pytest.mark.parametrize("opening,org", [
+    # ha-neihuang-county-2018-ed4051dc: the government's disclosure office compiles the report.
+    ("本报告依据《中华人民共和国政府信息公开条例》有关规定，由内黄县政府信息公开领导小组办公室编制。", "内黄县"),
+    # fj-nanping-city-2012-f9550d27
+    ("本报告由南平市人民政府信息公开工作领导小组办公室根据《条例》要求编制而成。", "南平市人民政府"),
+    # sd-weishan-liangchengzhen-township-2020-9be3ca86: a township's 党政办公室 is no body.
+    ("本报告是根据《条例》要求，由两城镇人民政府党政办公室编制。", "两城镇人民政府"),
+    # sx-shanxi-province-2017-26e14a11: a 办公厅 is a body of its own.
+    ("本报告根据《条例》要求，在各市政府报告基础上，由山西省人民政府办公厅编制。", "山西省人民政府办公厅"),
+    # hb-laifeng-jingjikaifaqu-department-2018-f7bbaaef
+    ("根据《条例》的要求，现公开来凤经济开发区信息公开2018年度报告。", "来凤经济开发区"),
+    # jl-tongyu-county-2025-8946a376: no year after the name.
+    ("根据《条例》规定，现公布通榆县人民政府信息公开工作年度报告。", "通榆县人民政府"),
+    # ln-yuhong-yingbinlujiedao-street-2021-00ff79d1: the body after the year.
+    ("根据上级的统一部署和要求，现将2021年迎宾路街道办事处政府信息公开情况报告如下：", "迎宾路街道办事处"),
+    # hb-laifeng-zhengwufuwuju-department-2021-ea8d1567: a contact line without 联系.
+    ("编制我单位2021年政府信息公开工作年度报告。如有疑问请与来凤县政务服务和大数据管理局(地址:来凤县)。",
+     "来凤县政务服务和大数据管理局"),
+])
+def test_the_opening_names_the_body(opening: str, org: str) -> None:
+    assert read_metadata(_text(opening, *_OVERVIEW)).org == org
+
+
+@pytest.mark.parametrize("lines,org", [
+    # hb-hanyang-zhengfubangongshi-department-2022-f86b29bc: the overview's subject.
+    (["根据《条例》的有关要求，现将我办2022年度政府信息公开情况报告如下：", "一、总体情况",
+      "2022年，区政府办公室认真贯彻执行《条例》。"], "区政府办公室"),
+    # jx-dean-hedongxiang-township-2022-d7f93120: the subject followed by its work.
+    (["一、总体情况", "2022年，河东乡政府信息公开工作在县委、县政府的正确领导下开展。"], "河东乡"),
+    # nm-wulateqianqi-county-2021-e01707c9: 我旗, and the 旗 it names as a government.
+    (["根据《条例》，特向社会公布我旗2021年度信息公开年度报告。", "一、总体情况",
+      "2021年，我旗紧紧围绕《条例》，监督全旗政府信息公开工作。",
+      "截至2021年12月底，乌拉特前旗政府网站发布信息。"], "乌拉特前旗"),
+    # Nothing names it: no guess (here 全市 and 本机关 are no names).
+    (["一、总体情况", "2022年，全市通过政府网站公开信息。", "本机关认真落实《条例》。"], None),
+])
+def test_a_body_named_only_in_the_prose(lines: list[str], org: str | None) -> None:
+    assert read_metadata(_text(*lines)).org == org
+
+
+# --- the layout when no table is read
+
+
+_FORM_2021 = ("根据《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
+              "（国办公开办函〔2021〕30号）要求，编制本报告。")
+
+
+@pytest.mark.parametrize("opening,year,layout", [
+    # ah-qingyang-miaoqianzhen-township-2025-2f88a2b0: the notice's number.
+    (_FORM_2021, 2025, "gb2021"),
+    # nx-jingyuan-huanghuaxiang-township-2022-f7a0f379: the 2021 notice's title alone.
+    ("根据《关于印发<中华人民共和国政府信息公开工作年度报告格式>的通知》要求，现发布本报告。", 2022, "gb2021"),
+    # gz-kaiyang-fengsanzhen-township-2020-f4a93bc6
+    ("根据《关于政府信息公开工作年度报告有关事项的通知》(国办公开办函〔2019〕60号)要求，编制本报告。", 2020,
+     "gb2019"),
+    # The 2019 notice's title alone is cited by 2021-form reports too; 国办发〔2021〕30号 is
+    # another document (the year's 政务公开工作要点): neither names the form.
+    ("根据《关于政府信息公开工作年度报告有关事项的通知》要求，编制本报告。", 2021, "unknown"),
+    ("按照《国务院办公厅关于印发2021年政务公开工作要点的通知》(国办发〔2021〕30号)要求，编制本报告。", 2021,
+     "unknown"),
+    ("本报告由某县人民政府办公室编制。", 2016, "pre2019"),
+])
+def test_the_format_the_text_names(opening: str, year: int, layout: str) -> None:
+    doc = _text(f"某县人民政府{year}年政府信息公开工作年度报告", opening,
+                f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。", *_OVERVIEW)
+    result = parse_document(doc)
+    assert (result.is_report, result.year, result.layout, result.checks) == (True, year, layout, [])
+    if layout == "unknown":
+        assert any(w.startswith("layout unknown") for w in result.warnings)
+
+
+def test_none_only_where_the_whole_report_shows_no_table() -> None:
+    opening = "本报告由某镇人民政府编制。本报告所列数据的统计期限自2023年1月1日起至2023年12月31日止。"
+    excerpt = _text("某镇2023年政府信息公开工作年度报告", opening, *_OVERVIEW)
+    whole = _text("某镇2023年政府信息公开工作年度报告", opening, *_OVERVIEW,
+                  "五、存在的主要问题及改进情况", "问题。", "六、其他需要报告的事项", "无。")
+    assert parse_document(excerpt).layout == "unknown"
+    assert parse_document(whole).layout == "none"
+
+
+def test_a_warning_where_the_text_names_no_body_or_year() -> None:
+    doc = _text("政府信息公开工作年度报告", "一、总体情况", "本机关认真落实《条例》。",
+                "五、存在的主要问题及改进情况", "无。")
+    result = parse_document(doc, "http://www.jiaxiang.gov.cn/art/2023/1/20/art_1.html")
+    assert (result.is_report, result.org, result.year) == (True, None, None)  # not the URL's host
+    assert {"organisation not named in the text", "year not stated in the text"} <= set(
+        result.warnings)
+
+
+def test_an_excerpt_without_title_announcing_the_report_is_one() -> None:
+    # hn-hunan-province-2016-c93a907c: the stored page kept no title.
+    doc = _text("根据《条例》的规定，现公布湖南省人民政府2016年政府信息公开工作年度报告。"
+                "本报告数据统计时限为2016年1月1日至2016年12月31日。", "一、 总体情况",
+                "2016年，湖南省各级各部门全面贯彻《条例》。")
+    verdict, reason = is_report(doc)
+    assert verdict, reason
+    result = parse_document(doc)
+    assert (result.org, result.year, result.layout) == ("湖南省人民政府", 2016, "pre2019")

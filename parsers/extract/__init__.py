@@ -10,7 +10,7 @@ understands, so one bad capture is recorded and the run goes on.
 | HTML | ``html`` | CMS content markers (Ucap, Hanweb, TRS) or the text-richest element |
 | DOCX | ``docx`` | body order, merged cells expanded, embedded images |
 | DOC / WPS / RTF | ``office`` | LibreOffice -> DOCX; antiword if LibreOffice fails |
-| PDF | ``pdf`` | PDFium (pypdfium2), pdfplumber as fallback: lines in paragraphs, ruled tables as grids |
+| PDF | ``pdf`` | PDFium (pypdfium2), pdfplumber as fallback: lines in paragraphs, ruled tables as grids; pages without a text layer by OCR (``pdf_scanned``) |
 | PNG/JPEG/GIF/BMP | ``image`` | OCR of table images (another module) |
 | plain text | ``text`` | one para block a line |
 """

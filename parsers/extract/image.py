@@ -27,6 +27,7 @@ from .grid import GridBuilder
 from .ocr_cells import read_cells
 from .ocr_grid import RuledGrid, find_grids, ink_threshold
 from .ocr_shape import classify
+from .ocr_tesseract import TIMEOUT_S
 
 MAX_PIXELS = 40_000_000  # an A4 page at 300 dpi is 8.7 Mpx; beyond this, a decompression bomb
 ENLARGE_MAX_PIXELS = 16_000_000  # small screenshots are looked at again at double size
@@ -64,16 +65,23 @@ def read_table_image(data: bytes, labels: bool = True) -> Table | None:
 
 def read_image_tables(data: bytes, labels: bool = True) -> list[Table]:
     """Every ruled table in an image, top to bottom, read by OCR (see read_table_image)."""
-    grey = decode(data)
+    return read_grey_tables(decode(data), labels)
+
+
+def read_grey_tables(grey: Image.Image, labels: bool = True,
+                     timeout: float = TIMEOUT_S) -> list[Table]:
+    """Every ruled table in decoded grey pixels (a table cut out of a scanned page, say);
+    ``timeout``: seconds for the OCR of each table."""
     threshold = ink_threshold(grey)
     grey, grids = _locate(grey, threshold)
-    return [_read(grey, threshold, grid, labels) for grid in grids]
+    return [_read(grey, threshold, grid, labels, timeout) for grid in grids]
 
 
-def _read(grey: Image.Image, threshold: int, grid: RuledGrid, labels: bool) -> Table:
+def _read(grey: Image.Image, threshold: int, grid: RuledGrid, labels: bool,
+          timeout: float) -> Table:
     shape = classify(grid)
     texts = read_cells(grey, threshold, grid, shape.values,
-                       labels=labels or shape.kind is None)
+                       labels=labels or shape.kind is None, timeout=timeout)
     builder = GridBuilder()  # merged cells expanded the way every extractor expands them
     for cell, text in zip(grid.cells, texts, strict=True):
         builder.place(cell.row, cell.col, text, cell.rowspan, cell.colspan)

@@ -35,6 +35,11 @@ class Limits:
     zip_ratio_floor: int = 5 * MB  # members smaller than this are not ratio-checked
     max_zip_members: int = 10_000
     max_pdf_pages: int = 500
+    # PDF pages without a text layer (scans) are read by OCR, a few seconds a page: so many
+    # pages at most, so many seconds for all of them, pages rendered to so many pixels.
+    max_ocr_pages: int = 30
+    ocr_seconds: float = 300.0
+    max_ocr_page_pixels: int = 5_000_000  # A4 at 150 dpi is 2.2 Mpx, A3 4.4 Mpx
     soffice_timeout: float = 120.0  # seconds for one LibreOffice conversion
     antiword_timeout: float = 30.0
     max_tool_output: int = 50 * MB  # bytes an external tool may write to stdout

@@ -1,7 +1,7 @@
 """Reading the cells of a found grid with Tesseract: numbers exactly, labels as best it can.
 
 The method measured in tests/portalsim/render_image.py: every written cell cut out inside
-its rules, binarised, a 20px white border added, all the cells of a table in one Tesseract
+its rules, binarised (numbers; labels stay grey), a 20px white border added, all the cells of a table in one Tesseract
 process from a list file. Value cells are read as one line (``--psm 7``) with
 ``chi_sim+eng`` (``chi_sim`` alone reads a lone ``/`` as ``7``; ``eng`` alone drops minus
 signs and cannot read ``万元``); label cells as a block of Chinese (``--psm 6``, which read
@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps
 
 from .ocr_grid import RuledGrid, binarise
-from .ocr_tesseract import Batch, read_batches
+from .ocr_tesseract import TIMEOUT_S, Batch, read_batches
 
 BORDER = 20  # px of white around a cut-out cell: Tesseract misreads glyphs touching the edge
 VALUE_OCR = ("chi_sim+eng", 7)
 LABEL_OCR = ("chi_sim", 6)
 # Glyphs Tesseract confuses and only a number cell can settle: the em dash and 一 are the
 # same shape in CJK fonts; 了 and 工 are a 7 and a 1 read with the Chinese model; no Latin
-# letter is ever printed in a number cell (small "11" came back as "ll" and "1l").
-LOOKALIKES = str.maketrans({"一": "—", "了": "7", "工": "1", "l": "1", "I": "1", "O": "0",
-                            "o": "0"})
+# letter is ever printed in a number cell (small "11" came back as "ll" and "1l", a scanned
+# "1" as "i").
+LOOKALIKES = str.maketrans({"一": "—", "了": "7", "工": "1", "l": "1", "I": "1", "i": "1",
+                            "O": "0", "o": "0"})
 # chi_sim reads a full-width （ as 〈 or 《; labels hold no book-title marks.
 LABEL_LOOKALIKES = str.maketrans({"〈": "(", "《": "(", "〉": ")", "》": ")"})
 SMALL_DIGIT_PX = 16  # digits of the measured 22px text; smaller ones are enlarged ...
@@ -48,10 +49,10 @@ class _Ink:
 
 
 def read_cells(grey: Image.Image, threshold: int, grid: RuledGrid, values: frozenset[int],
-               labels: bool = True) -> list[str]:
+               labels: bool = True, timeout: float = TIMEOUT_S) -> list[str]:
     """The text of every cell of ``grid`` (indexes as ``grid.cells``): "" for cells without
     ink, numbers as printed for the cells in ``values``, labels without spaces ("" when
-    ``labels`` is False)."""
+    ``labels`` is False). Raises ExtractionError when Tesseract takes over ``timeout`` s."""
     ink = binarise(grey, threshold)
     inked = [i for i, cell in enumerate(grid.cells) if cell.inked]
     value_ids = [i for i in inked if i in values]
@@ -60,19 +61,23 @@ def read_cells(grey: Image.Image, threshold: int, grid: RuledGrid, values: froze
     digit = _digit_height(list(extents.values()))
     scale = min(DIGIT_PX / digit, MAX_SCALE) if digit and digit < SMALL_DIGIT_PX else 1.0
 
-    def cut(i: int) -> Image.Image:
-        # Enlarged from the grey pixels, so glyphs come out smooth rather than blocky; then
-        # binarised, as measured: JPEG ringing around a grey dash was read as "=".
+    def cut(i: int, binary: bool) -> Image.Image:
+        # Enlarged from the grey pixels, so glyphs come out smooth rather than blocky.
+        # Numbers are then binarised, as measured: JPEG ringing around a grey dash was read
+        # as "=". Labels are not: the strokes of small Chinese glyphs that binarising breaks
+        # or joins are Tesseract's to weigh (scanned labels, 20 px glyphs: 35 of 37 read
+        # right from grey, 17 binarised).
         cell = grey.crop(grid.cells[i].box)
         if scale > 1:
             size = (round(cell.width * scale), round(cell.height * scale))
             cell = cell.resize(size, Image.Resampling.LANCZOS)
-        return ImageOps.expand(binarise(cell, threshold), BORDER, fill=255)
+        return ImageOps.expand(binarise(cell, threshold) if binary else cell, BORDER,
+                               fill=255)
 
     value_texts, label_texts = read_batches([
-        Batch([cut(i) for i in value_ids], *VALUE_OCR),
-        Batch([cut(i) for i in label_ids], *LABEL_OCR),
-    ])
+        Batch([cut(i, binary=True) for i in value_ids], *VALUE_OCR),
+        Batch([cut(i, binary=False) for i in label_ids], *LABEL_OCR),
+    ], timeout)
     texts = [""] * len(grid.cells)
     for i, text in zip(value_ids, value_texts, strict=True):
         texts[i] = "".join(text.split()).translate(LOOKALIKES) or _dash(extents[i], digit)

@@ -171,16 +171,22 @@ def _anchored(rules: list[Rule], across: list[Rule]) -> list[Rule]:
     return kept
 
 
+def find_rules(grey: Image.Image, threshold: int) -> tuple[list[Rule], list[Rule]]:
+    """Every horizontal and every vertical rule of the image (step 1), anchored or not.
+
+    Rules are looked for with a threshold laxer than ``threshold``, halfway to white: a 1px
+    rule of a scaled-down screenshot is smeared over two pixel rows, each too light to pass
+    for ink."""
+    lines = binarise(grey, (threshold + 255) // 2)
+    return (_rules(_runs(lines)), _rules(_runs(lines.transpose(Image.Transpose.TRANSPOSE))))
+
+
 def find_grids(grey: Image.Image, threshold: int) -> list[RuledGrid]:
     """The ruled tables of a grey image, top to bottom (tables of 2x2 positions or more).
 
-    ``threshold`` splits text from paper (``ink_threshold``). Rules are looked for with a
-    laxer one, halfway to white: a 1px rule of a scaled-down screenshot is smeared over two
-    pixel rows, each too light to pass for ink."""
-    lines = binarise(grey, (threshold + 255) // 2)
+    ``threshold`` splits text from paper (``ink_threshold``)."""
     ink = binarise(grey, threshold)
-    raw_rows = _rules(_runs(lines))
-    raw_cols = _rules(_runs(lines.transpose(Image.Transpose.TRANSPOSE)))
+    raw_rows, raw_cols = find_rules(grey, threshold)
     rows = _anchored(raw_rows, raw_cols)
     cols = _anchored(raw_cols, raw_rows)
     grids = []

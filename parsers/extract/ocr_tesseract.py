@@ -30,7 +30,10 @@ INSTALL_HINT = "apt-get install -y tesseract-ocr tesseract-ocr-chi-sim"
 class Batch:
     images: list[Image.Image]
     lang: str  # e.g. "chi_sim+eng"
-    psm: int  # Tesseract page segmentation mode: 7 one line, 6 a block
+    psm: int  # Tesseract page segmentation mode: 7 one line, 6 a block, 3 a page
+    # Tesseract config files: ("tsv",) for words with boxes; TSV puts no form feed between
+    # images, so a TSV batch holds one image.
+    config: tuple[str, ...] = ()
 
 
 def tesseract_path() -> str:
@@ -82,7 +85,8 @@ def _start(exe: str, folder: Path, batch: Batch, env: dict[str, str],
     with open(folder / "stderr.txt", "wb") as err:
         try:
             return subprocess.Popen(
-                [exe, str(listing), "-", "-l", batch.lang, "--psm", str(batch.psm)],
+                [exe, str(listing), "-", "-l", batch.lang, "--psm", str(batch.psm),
+                 *batch.config],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, env=env)
         except OSError as exc:
             raise ExtractionError(f"tesseract could not be started: {exc} ({INSTALL_HINT})",
@@ -94,7 +98,7 @@ def _write_batch(folder: Path, images: list[Image.Image]) -> Path:
     paths = []
     for n, image in enumerate(images):
         path = folder / f"{n:04d}.png"
-        image.save(path)
+        image.save(path, compress_level=1)  # read once, at once: speed over size
         paths.append(f"{path}\n")
     listing = folder / "list.txt"
     listing.write_text("".join(paths), encoding="utf-8")

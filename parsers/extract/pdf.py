@@ -11,6 +11,10 @@ next, same left and right edges) is joined into one grid. Page numbers are dropp
 Lines are joined into paragraphs where the layout says so (a line that reaches the right
 margin continues; an indented or short line starts/ends a paragraph), without a space
 between Chinese characters.
+
+Pages without a text layer (scans) are read by OCR (``pdf_scanned``) and given to the same
+reader as pages of OCR lines and tables already read (``ReadTable``), in their place among
+the other pages; a PDF with none pays nothing for this.
 """
 
 from __future__ import annotations
@@ -19,20 +23,23 @@ import io
 import logging
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from parsers.document import Block, Document, ExtractionError, Table
 
 from .grid import GridBuilder
 from .limits import DEFAULT_LIMITS, Limits, human_size
-from .pdf_layout import FoundTable, Line, PageLayout
+from .pdf_layout import FoundTable, Line, PageLayout, ReadTable, is_page_number
+
+if TYPE_CHECKING:
+    from .pdf_scanned import Scans
 
 log = logging.getLogger(__name__)
 
 EDGE_TOLERANCE = 2.0  # points: cell edges closer than this are one grid line
 SAME_EDGE = 6.0  # points: a continued table's left/right edges match within this
-_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
 _LATIN = re.compile(r"[A-Za-z]")
 _FOLIO_CHARS = re.compile(r"[\s\d第页共/\-—–]")
 _NUMBER = re.compile(r"^[\s\d.,，+\-—–/%万元件条个项]*$")  # values, blanks ("-", "/") too
@@ -60,7 +67,7 @@ def _extract_with_pdfium(data: bytes, limits: Limits) -> Document:
 
     with PdfiumDocument(data) as pdf:
         _check_pages(pdf.page_count, limits)
-        return _read(pdf.pages())
+        return _read_with_scans(pdf.pages, data, limits)
 
 
 def _extract_with_pdfplumber(data: bytes, limits: Limits) -> Document:
@@ -70,7 +77,7 @@ def _extract_with_pdfplumber(data: bytes, limits: Limits) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             _check_pages(len(pdf.pages), limits)
-            return _read(_plumber_pages(pdf.pages))
+            return _read_with_scans(lambda: _plumber_pages(pdf.pages), data, limits)
     except ExtractionError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises PSEOF, PDFSyntaxError, KeyError...
@@ -96,11 +103,23 @@ def _check_pages(count: int, limits: Limits) -> None:
                               "too_large")
 
 
-def _read(pages: Iterable[PageLayout]) -> Document:
-    reader = _Reader()
-    for number, page in enumerate(pages, start=1):
-        reader.page(number, page)
+def _read_with_scans(pages: Callable[[], Iterable[PageLayout]], data: bytes,
+                     limits: Limits) -> Document:
+    """The pages read; if some have no text layer, read again with those pages read by OCR
+    (scans: rare, and seconds a page, so the text-layer path pays nothing for them)."""
+    reader = _read(pages())
+    if reader.empty_pages:
+        from .pdf_scanned import read_scans
+
+        reader = _read(pages(), read_scans(data, reader.empty_pages, limits))
     return reader.document()
+
+
+def _read(pages: Iterable[PageLayout], scans: Scans | None = None) -> _Reader:
+    reader = _Reader(scans)
+    for number, page in enumerate(pages, start=1):
+        reader.page(number, scans.pages.get(number, page) if scans else page)
+    return reader
 
 
 @dataclass
@@ -132,26 +151,28 @@ class _PendingTable:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, scans: Scans | None = None) -> None:
         self.blocks: list[Block | _PendingTable] = []
         self.warnings: list[str] = []
         self.empty_pages: list[int] = []
         self._carried: list[Line] = []  # a paragraph the page break may have cut
+        self._scans = scans  # what OCR read of the pages without a text layer
 
     def page(self, number: int, page: PageLayout) -> None:
         found = page.tables()
         tables = [t for n, t in enumerate(found) if t.n_columns >= 2 and (
-            t.n_rows >= 2 or (n == 0 and self._continues(t, page)))]
+            t.n_rows >= 2 or (n == 0 and not isinstance(t, ReadTable)
+                              and self._continues(t, page)))]
         boxes = [t.bbox for t in tables]
         lines = [line for line in page.lines()
                  if line.text.strip() and not any(_inside(line, box) for box in boxes)
-                 and not _is_page_number(line, page.height)]
+                 and not is_page_number(line, page.height)]
         paragraph, self._carried = self._carried, []
         if not lines and not tables:
             self.empty_pages.append(number)
             self._end_paragraph(paragraph)
             return
-        items: list[tuple[float, int, Line | FoundTable]] = sorted(
+        items: list[tuple[float, int, Line | FoundTable | ReadTable]] = sorted(
             [(t.bbox[1], 0, t) for t in tables] + [(ln.top, 1, ln) for ln in lines],
             key=lambda item: item[:2])
         margins = _margins(lines, page.width)
@@ -200,7 +221,10 @@ class _Reader:
                 and abs(previous.x0 - table.bbox[0]) <= SAME_EDGE
                 and abs(previous.x1 - table.bbox[2]) <= SAME_EDGE)
 
-    def _table(self, table: FoundTable, *, continues: bool) -> None:
+    def _table(self, table: FoundTable | ReadTable, *, continues: bool) -> None:
+        if isinstance(table, ReadTable):
+            self.blocks.append(Block("table", table=table.table))
+            return
         x0, _top, x1, _bottom = table.bbox
         previous = self.blocks[-1] if self.blocks else None
         if not (continues and isinstance(previous, _PendingTable)
@@ -214,19 +238,15 @@ class _Reader:
         self._end_paragraph(self._carried)
         blocks = [Block("table", table=_grid(b)) if isinstance(b, _PendingTable) else b
                   for b in self.blocks]
-        if self.empty_pages:
-            pages = ", ".join(str(n) for n in self.empty_pages[:20])
-            self.warnings.append(f"PDF pages without a text layer (scanned images?): {pages}")
+        scans = self._scans
+        if scans is not None:
+            self.warnings += scans.warnings
         if not blocks:
+            if scans is not None and scans.failure is not None:
+                raise ExtractionError(f"PDF has no text layer (a scan?), and OCR failed: "
+                                      f"{scans.failure.reason}", scans.failure.kind)
             raise ExtractionError("PDF has no text layer (a scan?): nothing to extract", "empty")
         return Document(format="pdf", blocks=blocks, warnings=self.warnings)
-
-
-def _is_page_number(line: Line, height: float) -> bool:
-    """A folio ("- 3 -", "第3页 共5页") in the top or bottom tenth of the page: layout, not
-    content, and it would separate a table from its continuation."""
-    in_margin = line.bottom < 0.1 * height or line.top > 0.9 * height
-    return in_margin and bool(_PAGE_NUMBER.match(line.text))
 
 
 def _inside(line: Line, box: tuple[float, float, float, float]) -> bool:

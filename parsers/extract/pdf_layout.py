@@ -4,16 +4,22 @@
 breaks, dropping folios). It asks each page only for its text lines, the ruled tables found
 on it and the text above a point; two readers answer: PDFium (``pdf_pdfium``, fast, the
 normal path) and pdfplumber (``pdf_plumber``, the fallback for files PDFium cannot read or
-that hold what the fast path does not handle). Coordinates are pdfplumber's: points from
-the top-left corner of the page.
+that hold what the fast path does not handle); a page without a text layer is answered by
+OCR (``pdf_scanned``). Coordinates are pdfplumber's: points from the top-left corner of the
+page.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from parsers.document import Table
+
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
 
 
 @dataclass(frozen=True)
@@ -52,12 +58,29 @@ class FoundTable(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ReadTable:
+    """A table already read into a grid where it starts on the page (a scanned page's table,
+    read by OCR from the image of all its parts): placed as it is, joined to nothing."""
+
+    bbox: Box
+    table: Table
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.table.rows)
+
+    @property
+    def n_columns(self) -> int:
+        return max((len(row) for row in self.table.rows), default=0)
+
+
 class PageLayout(Protocol):
     width: float
     height: float
 
-    def tables(self) -> list[FoundTable]:
-        """Every lattice found on the page, top to bottom."""
+    def tables(self) -> Sequence[FoundTable | ReadTable]:
+        """Every lattice found on the page (or table read from it), top to bottom."""
         ...
 
     def lines(self) -> list[Line]:
@@ -67,3 +90,10 @@ class PageLayout(Protocol):
     def text_above(self, y: float) -> str:
         """The text of the characters lying wholly above ``y``."""
         ...
+
+
+def is_page_number(line: Line, height: float) -> bool:
+    """A folio ("- 3 -", "第3页 共5页") in the top or bottom tenth of the page: layout, not
+    content, and it would separate a table from its continuation."""
+    in_margin = line.bottom < 0.1 * height or line.top > 0.9 * height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))

@@ -9,6 +9,7 @@ pdfplumber's own re-implemented) give the page the pdfplumber path gives
 
 ``Unsupported`` is raised for what this path does not handle, and the caller falls back to
 pdfplumber: rotated pages, pages not starting at (0, 0), rotated or mirrored text.
+PDFium also renders the pages that have no text layer, for OCR (``pdf_scanned``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from typing import Self
 
 import pypdfium2 as pdfium
+from PIL import Image
 
 from .pdf_glyphs import Unsupported, read_chars
 from .pdf_lattice import Shape, find_lattices, lattice_rows
@@ -56,6 +58,23 @@ class PdfiumDocument:
                 finally:
                     page.close()
             yield layout
+
+    def render(self, index: int, dpi: float, max_pixels: int) -> tuple[Image.Image, float]:
+        """Page ``index`` as grey pixels at ``dpi``, or at the lower resolution that keeps it
+        within ``max_pixels`` (a poster-sized page); returns the image and the dpi used."""
+        with _LOCK:
+            page = self._pdf[index]
+            try:
+                width, height = page.get_size()
+                dpi = min(dpi, 72 * (max_pixels / max(width * height, 1.0)) ** 0.5)
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                try:
+                    image = bitmap.to_pil().convert("L")
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+        return image, dpi
 
     def close(self) -> None:
         with _LOCK:

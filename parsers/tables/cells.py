@@ -18,19 +18,8 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TypeVar
 
-# Traditional forms seen in mirrored or converted reports (“三安全一穩定”), and the few
-# others that occur in the table labels.
-_TRADITIONAL = str.maketrans({
-    "穩": "稳", "處": "处", "開": "开", "獲": "获", "請": "请", "數": "数", "總": "总",
-    "計": "计", "結": "结", "轉": "转", "執": "执", "務": "务", "資": "资", "訊": "讯",
-    "決": "决", "與": "与", "體": "体", "機": "机", "關": "关", "規": "规", "範": "范",
-    "費": "费", "購": "购", "訴": "诉", "訟": "讼", "維": "维", "糾": "纠", "審": "审",
-    "複": "复", "議": "议", "險": "险", "護": "护", "權": "权",
-    "報": "报", "舉": "举", "訪": "访", "復": "复", "製": "制", "廢": "废", "現": "现",
-    "項": "项", "對": "对", "許": "许", "罰": "罚", "強": "强", "類": "类", "應": "应",
-    "內": "内", "過": "过", "檔": "档", "錄": "录", "補": "补", "確": "确", "認": "认",
-    "屬": "属", "於": "于", "國": "国", "祕": "秘", "證": "证", "條": "条", "門": "门",
-})
+from parsers.traditional import any_simplified
+
 _DROP = re.compile(r"[\s\"'“”‘’「」『』`]+")
 # Full-width ASCII and the ideographic space, to what NFKC decomposes them: reports are full
 # of them (，（）：１２), and mapping them first leaves most texts already normalised.
@@ -41,13 +30,12 @@ _WIDE_FORMS = {c: unicodedata.normalize("NFKD", chr(c)) for c in (*range(0xFF01,
 # an em dash, which the OCR extractor maps itself.
 ZERO_MARKS = frozenset({"-", "--", "/", "//", "\\", "—", "——", "–", "−", "―", "─", "无", "0"})
 _NUMBER = re.compile(
-    r"^(?P<sign>[+\-−])?(?P<num>[0-9]{1,15}(?:,[0-9]{3})*(?:\.[0-9]{1,12})?)"
+    r"^(?P<sign>[+\-−])?(?P<num>[0-9]{1,30}(?:,[0-9]{3})*(?:\.[0-9]{1,12})?)"
     r"(?P<unit>万元|元|万|件|条|个|项|次|宗)?$")
 _UNITS = {"万元": "万元", "万": "万元", "元": "元"}
 _MEMO = 16384  # distinct texts remembered per function: a report has a few hundred
 _MEMO_TEXT = 200  # longer texts (a paragraph read as a row) are not remembered
 _T = TypeVar("_T")
-_TRADITIONAL_CHARS = re.compile(f"[{''.join(chr(c) for c in _TRADITIONAL)}]")
 BLANK, VALUE, LABEL = 0, 1, 2  # what a cell text is (``kind``)
 
 
@@ -75,9 +63,7 @@ def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
 def norm(text: str) -> str:
     """A label folded for comparison: NFKC (（一）->(一), full-width digits), no whitespace
     or quotes, simplified characters."""
-    folded = _DROP.sub("", nfkc(text))
-    # translate() looks up every character; most texts have no traditional one at all.
-    return folded.translate(_TRADITIONAL) if _TRADITIONAL_CHARS.search(folded) else folded
+    return any_simplified(_DROP.sub("", nfkc(text)))
 
 
 def nfkc(text: str) -> str:

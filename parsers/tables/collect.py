@@ -12,20 +12,31 @@ from parsers.contract import CellSource, CellValue
 from parsers.quantities import is_fraction, whole
 
 from .cells import is_blank, read_value
-from .schema import AMOUNT_CELLS, RowSpec
+from .schema import (
+    AMOUNT_CELLS,
+    VARIANT_REPLACES,
+    VARIANT_ROWS,
+    RowSpec,
+    row_specs,
+    table_keys,
+)
+
+ENDS, LEFT, FIRST = "ends", "left", "first"  # how a short row of table 三 is placed
 
 
-def fit(values: Sequence[str], n: int, applicants: bool,
+def fit(values: Sequence[str], n: int, short: str = LEFT,
         stray: Sequence[bool] = ()) -> list[str | None]:
     """``values`` made exactly ``n`` long, by position.
 
     Too many: the cells of columns blank throughout the grid (``stray``) are dropped, then
     blank cells from the left (a merged label a PDF table finder split into empty cells),
     then from the right, then the surplus on the right.
-    Too few (blank cells lost when a PDF line was split on spaces): for the applications
-    table the first number is 自然人 and the last 总计 (the cells reports never leave
-    blank), the ones between go to the 法人 columns from the left, and the gap is None;
-    elsewhere the numbers fill from the left.
+    Too few: ``LEFT``, the numbers fill from the left (the tail of a row an excerpt cut
+    short; the rows of tables 二 and 四). ``ENDS`` (a row of table 三 whose blank cells a PDF
+    line lost): the first number is 自然人 and the last 总计 (the cells reports never
+    leave blank); the ones between could stand in any 法人 column, so they are not placed.
+    ``FIRST`` (such a row cut short too): only 自然人 is known. A cell not placed is None:
+    absent, never guessed.
     """
     cells: list[str | None] = list(values)
     if len(cells) > n and any(stray):
@@ -38,8 +49,10 @@ def fit(values: Sequence[str], n: int, applicants: bool,
     cells = cells[:n]
     missing = n - len(cells)
     if missing > 0:
-        if applicants and len(cells) >= 2:
-            cells = cells[:-1] + [None] * missing + cells[-1:]
+        if short == ENDS and len(cells) >= 2:
+            cells = cells[:1] + [None] * (n - 2) + cells[-1:]
+        elif short == FIRST:
+            cells = cells[:1] + [None] * (n - 1)
         else:
             cells = cells + [None] * missing
     return cells
@@ -56,13 +69,23 @@ class Collector:
     def warn(self, table: str, message: str) -> None:
         self.warnings.append((table, message))
 
+    def missing(self, layout: str, table: str) -> list[str]:
+        """The keys of ``table`` not found (a variant row found stands for its rows: the
+        2019 form's single （六）其他处理 for the 2021 form's three)."""
+        replaced = tuple(f"{table}/{VARIANT_REPLACES[spec.row]}" for spec in row_specs(layout)
+                         if spec.table == table and spec.row in VARIANT_ROWS.get(layout, ())
+                         and self.has_row((spec,)))
+        return [k for k in table_keys(layout, table) if k not in self.cells
+                and not (replaced and k.startswith(replaced))]
+
     def has_row(self, specs: Sequence[RowSpec]) -> bool:
         return any(key in self.cells for spec in specs for _, key, _ in spec.cells)
 
     def add_row(self, specs: Sequence[RowSpec], values: Sequence[str], source: str,
-                stray: Sequence[bool] = ()) -> None:
+                stray: Sequence[bool] = (), short: str = ENDS) -> None:
         """Assign a row's value texts to the columns of ``specs`` (one spec, or the three
-        rows of table 四 printed as one line of 15)."""
+        rows of table 四 printed as one line of 15); ``short``: how a short row of table 三
+        is placed (``fit``)."""
         table = specs[0].table
         if self.has_row(specs):
             if table not in self._repeated:  # a second copy of a table: say so once
@@ -71,10 +94,13 @@ class Collector:
             return
         columns = [(spec, cell) for spec in specs for cell in spec.cells]
         n = len(columns)
-        fitted = fit(values, n, table == "applications", stray)
+        fitted = fit(values, n, short if table == "applications" else LEFT, stray)
         if len(values) < n:
+            dropped = _count_numbers(values) - _count_numbers([v for v in fitted if v])
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; read by "
-                             "position")
+                             "position" + (f" (自然人 and 总计; {dropped} number(s) between "
+                                           "could stand in any column: not read)"
+                                           if dropped else ""))
         elif len(values) > n and _count_numbers(values) > _count_numbers(
                 [v for v in fitted if v is not None]):
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; extra "
@@ -82,7 +108,9 @@ class Collector:
         cell_source: CellSource = "ocr" if source == "ocr" else "table"
         cells = self.cells
         for (spec, (col, key, label)), raw in zip(columns, fitted):
-            text = raw if raw is not None else ""
+            if raw is None:
+                continue  # a cell the row lost (which one is a guess): absent, not blank
+            text = raw
             reading = read_value(text)
             if not reading.readable:
                 self.warn(table, f"{key}: not a number: {text!r}")

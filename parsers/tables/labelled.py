@@ -6,7 +6,13 @@ is tried first, most specific cell first (the group label 三、本年度办理�
 often shares the row with its first sub-row); then, for labels broken over lines or PDF
 rows, the label rows just above it. Table 四 usually has no row labels: its one line of 15
 numbers is recognised by its length or by the 行政复议/行政诉讼 headers above it (a table
-drawn as three labelled rows of 5 is read by the labels).
+drawn as three labelled rows of 5 is read by the labels, or by the nearest label above
+bare numbers). A column header is no row's label (总计 heads the 15 numbers of 四 and
+names table 三's 总计 row too), and prose between tables is no label of what follows it.
+
+Rows of flattened text (``TEXT``) are read with two more cautions: digits run together
+are cut apart only where ``runs`` allows, and the row an excerpt ends in loses what the
+cut may have taken.
 """
 
 from __future__ import annotations
@@ -16,14 +22,23 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from .cells import is_blank, norm
-from .collect import Collector
-from .rows import Row
+from .collect import ENDS, FIRST, LEFT, Collector
+from .glued import is_header
+from .rows import TEXT, Row
+from .runs import spread
 from .schema import RowSpec, review_specs, row_specs
 
 _MEMO_TEXT = 200  # longer labels (a paragraph read as a row) are not remembered
-REVIEW_MIN_VALUES = 12  # of 15: a row this long is table 四 even if a PDF lost a blank
+REVIEW_MIN_VALUES = 12  # numbers of 15: a row this long is table 四 though a PDF lost blanks
 CONTEXT_ROWS = 3  # label-only rows kept as the possible start of a broken label
 _REVIEW_HEADERS = re.compile(r"复议|诉讼|维持|纠正|审结")
+_BOTH_LITIGATIONS = re.compile(r"未经复议.*复议后|复议后.*未经复议")
+# Text no table label holds: a sentence's end, a year (2022年), or a paragraph's length.
+_PROSE = re.compile(r"。|(?:19|20)[0-9]{2}年")
+MAX_LABEL = 100
+# Last words an excerpt cannot have cut short: 0 and the dashes that mean none (not "-",
+# which may be the sign of a cut -4).
+_WHOLE = frozenset({"0", "—", "——", "/", "无"})
 
 
 def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
@@ -33,29 +48,85 @@ def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
         target = identify(labels, values, context, layout) if values else None
         if target is None:
             if labels:
-                context = [*context, "".join(labels)][-CONTEXT_ROWS:]
+                label = "".join(labels)
+                # Prose between tables is no label of the numbers below it: it ends context.
+                context = [] if is_prose(label) else [*context, label][-CONTEXT_ROWS:]
             continue
         context = []
-        out.add_row(target, values, row.source, stray)
+        if row.source == TEXT:
+            values, reason = _flattened(row, values, target)
+            if values is None:
+                out.warn(target[0].table, f"{target[0].table}/{target[0].row}: not read: "
+                                          f"{reason}")
+                continue
+            stray = [False] * len(values)
+        out.add_row(target, values, row.source, stray, _short(row))
+
+
+def _flattened(row: Row, values: list[str], target: tuple[RowSpec, ...],
+               ) -> tuple[list[str] | None, str]:
+    """A text row's values as cells: digits run together cut apart; in the row an excerpt
+    ends in, without what the cut may have taken: empty cells at its end, and a number the
+    text ends inside (12 of 125?) where that cannot be the report's end (in table 二 or 三:
+    reports end after table 四). 0, ``—`` and ``/`` cannot be cut short."""
+    if row.cut and not row.closed:
+        while values and is_blank(values[-1]):
+            values = values[:-1]
+        if (row.partial and values and target[0].table != "review_litigation"
+                and values[-1].strip() not in _WHOLE):
+            values = values[:-1]
+        if not values:
+            return None, "the text ends before its numbers"
+    spread_ = spread(values, target, row.glued, row.cut)
+    return spread_.cells, spread_.reason
+
+
+def _short(row: Row) -> str:
+    """How a short row of table 三 is placed: it lost blank cells (自然人 and 总计
+    known), unless an excerpt ends in it (a report does not end in table 三): then it lost
+    its tail (read from the left), and on a line split on spaces maybe blanks too (自然人
+    alone known)."""
+    if row.source != TEXT or not row.cut:
+        return ENDS
+    return FIRST if row.spaced else LEFT
+
+
+def is_prose(text: str) -> bool:
+    """Text that no table label is: a sentence, a date, a paragraph."""
+    return len(text) > MAX_LABEL or _PROSE.search(text) is not None
 
 
 def identify(labels: list[str], values: list[str], context: list[str],
              layout: str) -> tuple[RowSpec, ...] | None:
     """The canonical row(s) a row of numbers holds, or None."""
+    blank = all(is_blank(v) for v in values)
     own = [norm(labels[-1]), norm("".join(labels))] if labels else []
     found = _match(own, layout)
+    # A column header (总计, 复议后起诉) right before numbers is no row label: flattened
+    # text puts table 四's 15 numbers, and a header row's blank cells, just after one.
+    header = bool(labels) and is_header(labels[-1])
+    numbers = sum(1 for v in values if not is_blank(v))
+    if numbers >= REVIEW_MIN_VALUES and (
+            found is None or header or found[0].table == "review_litigation"):
+        return review_specs()  # one row of 15, whatever label stands before it
+    if blank:  # names nothing by the labels above; nor by a header, which 四's names are too
+        return None if header or (found and found[0].table == "review_litigation") else found
     if found is not None:
         return found
-    if all(is_blank(v) for v in values):
-        return None  # a row of blanks names nothing by its labels above
-    # Before the rows above: their 未经复议直接起诉 heads the 15 numbers of table 四.
-    if len(values) >= REVIEW_MIN_VALUES:
-        return review_specs()
     if context:
-        found = _match([norm("".join([*context, *labels]))], layout)
+        joined = norm("".join([*context, *labels]))
+        found = _match([joined], layout)
         if found is not None:
-            return found
-    if not labels and any(_REVIEW_HEADERS.search(norm(c)) for c in context):
+            # Both litigation headers above the numbers: the header of 四's one row of 15.
+            both = found[0].table == "review_litigation" and _BOTH_LITIGATIONS.search(joined)
+            return review_specs() if both else found
+    if labels:
+        return None
+    # Bare numbers: the nearest label above that names a row (### 行政复议 over its table).
+    found = _match([norm(c) for c in reversed(context) if not is_header(c)], layout)
+    if found is not None:
+        return found
+    if any(_REVIEW_HEADERS.search(norm(c)) for c in context):
         return review_specs()
     return None
 

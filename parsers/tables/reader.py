@@ -9,7 +9,6 @@ because the same label (（六）其他处理) means different rows in the two l
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,14 +17,14 @@ from parsers.document import Document, Table
 
 from .cells import norm
 from .collect import Collector
+from .flattened import FlatText, read_flattened
 from .labelled import read_labelled
 from .positional import read_positional
-from .rows import Row, grid_rows, text_rows
-from .schema import (
-    LAYOUT_MARKERS, LAYOUTS, TABLES, VARIANT_REPLACES, VARIANT_ROWS, cell_keys, table_keys,
-)
+from .rows import Row, grid_rows
+from .schema import LAYOUT_MARKERS, LAYOUTS, TABLES, VARIANT_ROWS, cell_keys, table_keys
 
 MISSING_ROWS_SHOWN = 4
+SHOWN_MARKERS = 3  # a layout's own labels printed, for tables whose numbers are all lost
 
 
 @dataclass
@@ -39,13 +38,8 @@ class TablesResult:
 class _Inputs:
     positional: list[Table]
     grid: list[Row]
-    para_text: str
+    text: FlatText  # the paragraphs: read only for a table the grids do not give
     hints: list[str]
-
-    @functools.cached_property
-    def text(self) -> list[Row]:
-        """The paragraphs' rows: read only when a table is missing from the grids."""
-        return text_rows(self.para_text)
 
 
 def read_tables(doc: Document) -> TablesResult:
@@ -63,9 +57,11 @@ def _read(doc: Document) -> TablesResult:
     positional = [t for t in tables if t.source == "ocr" and t.kind_hint in TABLES]
     others = [t for t in tables if not any(t is p for p in positional)]
     para_text = "\n".join(b.text for b in doc.blocks if b.kind == "para")
-    inputs = _Inputs(positional, [row for t in others for row in grid_rows(t)], para_text,
+    inputs = _Inputs(positional, [row for t in others for row in grid_rows(t)],
+                     FlatText(para_text),
                      [t.layout_hint for t in tables if t.layout_hint in LAYOUTS])
-    layout = detect_layout(_label_texts(tables, para_text), inputs.hints)
+    markers = _markers(_label_texts(tables, para_text))
+    layout = _leader(markers, inputs.hints)
     if layout is not None:
         found = _read_layout(layout, inputs)
     else:  # no label tells: the layout whose rows the document fills best
@@ -73,7 +69,11 @@ def _read(doc: Document) -> TablesResult:
         # A layout's own rows count, not the other form's rows it also accepts; ties: gb2021.
         layout, found = max(tries, key=lambda t: _own_cells(t[0], t[1]))
     if not found.cells:
-        return TablesResult(None, [], [m for _, m in found.warnings])
+        # Tables whose labels are all there but whose numbers were lost or could not be
+        # cut apart are still tables of their form; no labels, no tables.
+        shown = layout if markers.get(layout, 0) >= SHOWN_MARKERS else None
+        return TablesResult(shown, [], [m for _, m in found.warnings]
+                            + (_gaps(layout, found) if shown else []))
     order = {key: i for i, key in enumerate(cell_keys(layout))}
     cells = sorted(found.cells.values(), key=lambda c: order.get(c.key, len(order)))
     return TablesResult(layout, cells, [m for _, m in found.warnings] + _gaps(layout, found))
@@ -91,9 +91,10 @@ def _label_texts(tables: list[Table], para_text: str) -> list[str]:
 def detect_layout(texts: list[str], hints: list[str]) -> str | None:
     """The layout whose own labels the texts print more of; then the extractors' hints;
     None when neither tells."""
-    folded = norm("".join(texts))
-    scores = {layout: sum(1 for m in markers if norm(m) in folded)
-              for layout, markers in LAYOUT_MARKERS.items()}
+    return _leader(_markers(texts), hints)
+
+
+def _leader(scores: dict[str, int], hints: list[str]) -> str | None:
     best = max(scores.values())
     leaders = [layout for layout, score in scores.items() if score == best]
     if best and len(leaders) == 1:
@@ -101,6 +102,13 @@ def detect_layout(texts: list[str], hints: list[str]) -> str | None:
     if hints:
         return Counter(hints).most_common(1)[0][0]
     return None
+
+
+def _markers(texts: list[str]) -> dict[str, int]:
+    """How many of each layout's own labels the texts print."""
+    folded = norm("".join(texts))
+    return {layout: sum(1 for m in markers if norm(m) in folded)
+            for layout, markers in LAYOUT_MARKERS.items()}
 
 
 def _read_layout(layout: str, inputs: _Inputs) -> Collector:
@@ -113,26 +121,17 @@ def _read_layout(layout: str, inputs: _Inputs) -> Collector:
     read_labelled(inputs.grid, layout, found)
     present = {cell.table for cell in found.cells.values()}
     missing = [t for t in TABLES if t not in present]
-    if missing and inputs.text:
-        from_text = Collector()
-        read_labelled(inputs.text, layout, from_text)
-        for key, cell in from_text.cells.items():
-            if cell.table in missing:
-                found.cells[key] = cell
-        found.warnings += [(t, m) for t, m in from_text.warnings if t in missing]
+    if missing:
+        read_flattened(inputs.text, layout, missing, found)
     return found
 
 
 def _gaps(layout: str, found: Collector) -> list[str]:
     """A warning for each table that is absent or lacks cells, naming what is missing."""
     out = []
-    rows_found = {(cell.table, cell.row) for cell in found.cells.values()}
     for table in TABLES:
         keys = table_keys(layout, table)
-        replaced = tuple(f"{table}/{VARIANT_REPLACES[v]}" for v in VARIANT_ROWS.get(layout, ())
-                         if (table, v) in rows_found)
-        missing = [k for k in keys if k not in found.cells
-                   and not (replaced and k.startswith(replaced))]
+        missing = found.missing(layout, table)
         if len(missing) == len(keys):
             out.append(f"table {table} not found")
         elif missing:

@@ -4,7 +4,8 @@ A grid from an HTML/DOCX/PDF extractor, a table flattened one cell per line (the
 cells lead with a tab, rows end at a blank line), ``| a | b |`` rows (antiword) and PDF
 lines with space-separated numbers all become :class:`Row` objects, so the label reader
 (``labelled``) is written once. Space-separated text loses blank cells: such rows come up
-short, and the reader fills them by position and says so.
+short, and the reader places what it can by position and says so. (``text_rows`` is the
+line reading of flattened text; ``stream`` reads the other flattenings real reports show.)
 """
 
 from __future__ import annotations
@@ -16,16 +17,23 @@ from parsers.document import Cell, Table
 
 from .cells import BLANK, LABEL, is_blank, is_value_text, kind
 
-_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _RULE = re.compile(r"^:?-{3,}:?$")
 MAX_CONTINUATION = 40  # longer lines after a cell are prose, not the rest of a split label
+TEXT = "text"  # the source of rows read from flattened text
+EDGES = " \r\u3000\xa0"  # what a text line's cells are stripped of
 
 
 @dataclass
 class Row:
     cells: list[Cell]
-    source: str = "table"  # table | ocr
+    source: str = "table"  # table | ocr | text (flattened: read as a table's cells)
     stray: frozenset[int] = frozenset()  # cells of a grid column blank in every row
+    glued: bool = False  # its numbers touched the labels in text (digits may run together)
+    cut: bool = False  # the text ends in it: an excerpt may have cut it short
+    closed: bool = False  # ... after its end, which the text marks (``|`` ending a row)
+    partial: bool = False  # ... inside its last word: its last number may be cut too
+    spaced: bool = False  # its numbers were split from one line on spaces (blanks vanish)
 
     def split(self) -> tuple[list[str], list[str], list[bool]]:
         """(label texts, value texts, which values are stray): the values are the unmerged
@@ -42,6 +50,19 @@ class Row:
                 labels.append(cell.text)
         tail = [(i, c) for i, c in enumerate(self.cells) if i > end and not c.spanned]
         return labels, [c.text for _, c in tail], [i in self.stray for i, _ in tail]
+
+
+@dataclass(slots=True)
+class Token:
+    """One cell's text in a table flattened to text (``stream``): a label, a value or a
+    blank cell, with where it stood."""
+
+    text: str
+    kind: int  # cells.BLANK | VALUE | LABEL
+    header: bool = False  # a column header cut out of run-together label text
+    glued: bool = False  # a value that touched label text, no separator between
+    spaced: bool = False  # a value split from a line of several on spaces
+    line: int = 0  # the line (or tab-led row) it came from
 
 
 def grid_rows(table: Table, source: str | None = None) -> list[Row]:
@@ -65,7 +86,7 @@ def text_rows(text: str) -> list[Row]:
     def flush() -> None:
         nonlocal current
         if current:
-            rows.append(Row([Cell(t) for t in current]))
+            rows.append(Row([Cell(t) for t in current], TEXT))
         current = None
 
     for line in text.split("\n"):
@@ -79,32 +100,61 @@ def text_rows(text: str) -> list[Row]:
             in_cell = False
             continue
         if (in_cell and current and len(stripped) <= MAX_CONTINUATION
-                and not _HEADING.match(stripped) and "|" not in stripped):
+                and not HEADING.match(stripped) and "|" not in stripped):
             current[-1] += "\n" + line  # 商业\n企业: a label broken inside its cell
             continue
         flush()
         in_cell = False
-        row = _line_row(line.strip(" \r\u3000\xa0"))
+        row = _line_row(line.strip(EDGES))
         if row is not None:
             rows.append(row)
     flush()
+    if rows:
+        mark_end(rows[-1], text)
     return rows
+
+
+def mark_end(row: Row, text: str) -> None:
+    """The row the text ends in: maybe cut short. Closed when the text ends the row itself
+    (a last line of cells ending in a pipe, ``| 0 | 1 |``, or ``||``: its empty cells are
+    cells); else partial when the text ends inside a word (no space or separator after
+    its last number: ``-`` may be ``-4`` cut)."""
+    last = text.rstrip().rsplit("\n", 1)[-1].strip()
+    row.cut, row.closed = True, last.endswith("|") and last.count("|") > 1
+    row.partial = not row.closed and bool(text) and not (text[-1].isspace() or text[-1] == "|")
 
 
 def _line_row(line: str) -> Row | None:
     if line.startswith("|"):
-        line = line.strip()
-        body = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
-        parts = body.split("|")
-        if all(_RULE.match(p.strip()) or not p.strip() for p in parts):
-            return None  # |---|---| under a markdown header
-        return Row([Cell(p) for p in parts])
+        parts = pipe_row(line)
+        return None if parts is None else Row([Cell(p) for p in parts], TEXT)
+    if "|" in line:  # "规章 | 0 | 0 |": a row; "规章 |" a cell a line, read by ``stream``
+        parts = line.split("|")
+        parts = parts[:-1] if not parts[-1].strip() else parts
+        return Row([Cell(p) for p in parts], TEXT) if sum(
+            1 for p in parts if p.strip()) > 1 else None
     if "\t" in line:
-        return Row([Cell(p) for p in line.split("\t")])
-    tokens = line.split()
-    n = len(tokens)
-    while n and is_value_text(tokens[n - 1]):
-        n -= 1
-    label = " ".join(tokens[:n])
-    cells = ([Cell(label)] if label else []) + [Cell(t) for t in tokens[n:]]
-    return Row(cells)
+        return Row([Cell(p) for p in line.split("\t")], TEXT)
+    label, numbers = label_and_numbers(line)
+    cells = ([Cell(label)] if label else []) + [Cell(t) for t in numbers]
+    return Row(cells, TEXT, spaced=len(numbers) > 1)
+
+
+def pipe_row(line: str) -> list[str] | None:
+    """The cells of a ``| a | b |`` line; None for the ``|---|---|`` under a header."""
+    line = line.strip()
+    body = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
+    parts = body.split("|")
+    if all(_RULE.match(p.strip()) or not p.strip() for p in parts):
+        return None
+    return parts
+
+
+def label_and_numbers(line: str) -> tuple[str, list[str]]:
+    """A line's label (its words up to the numbers that end it) and those numbers: a PDF
+    line, ``1.属于国家秘密 0 0 0``; a number inside the words stays in the label."""
+    words = line.split()
+    end = len(words)
+    while end and is_value_text(words[end - 1]):
+        end -= 1
+    return " ".join(words[:end]), words[end:]

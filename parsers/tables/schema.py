@@ -37,7 +37,7 @@ REVIEW_ROWS: tuple[tuple[str, str], ...] = (
 )
 # Table 四 is printed as one row of 15 numbers; some reports draw it as three rows of 5.
 _REVIEW_PATTERNS = {"review": r"^行政复议$", "litigation_direct": r"未经复议",
-                    "litigation_after_review": r"复议后(起诉)?$"}
+                    "litigation_after_review": r"复议后(起诉)?\)?$"}
 REVIEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
     ("pending", "尚未审结"), ("total", "总计"),
@@ -57,7 +57,8 @@ _APPLICATION_ROWS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("denied.three_safety_one_stability", "3.危及“三安全一稳定”", r"三安全|一稳定|危及",
      LAYOUTS),
     ("denied.third_party_rights", "4.保护第三方合法权益", r"第三方", LAYOUTS),
-    ("denied.internal_affairs", "5.属于三类内部事务信息", r"内部事务", LAYOUTS),
+    ("denied.internal_affairs", "5.属于三类内部事务信息", r"内部事务|三类内.{0,2}事务",
+     LAYOUTS),
     ("denied.process_information", "6.属于四类过程性信息", r"过程性", LAYOUTS),
     ("denied.law_enforcement_files", "7.属于行政执法案卷", r"执法案卷", LAYOUTS),
     ("denied.administrative_query", "8.属于行政查询事项", r"行政查询", LAYOUTS),

@@ -1,0 +1,221 @@
+"""Who published a report: the body as the report names itself.
+
+The report's own words decide, in this order: its title and the opening sentence
+(本报告由…编制, 现公布…年度报告, 现将2021年X政府信息公开情况报告如下), reconciled; the signature
+(落款); then what stored page excerpts, which often keep neither title nor signature, still
+show: the overview's subject (2022年，区政府办公室认真贯彻…), the place a report calls 我旗 or
+我镇, the container's or the page's 发布机构 (发布机构 | 北街办事处), the contact line
+(请与…联系). Page chrome (无障碍, breadcrumbs) is the title reader's to drop
+(``parsers.titles``). A name is never guessed from the URL's host: where the text names no
+body, there is none.
+
+Every finder reads the squeezed text folded to simplified characters
+(``parsers.traditional``); ``as_written`` gives the name back in the report's own characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .numerals import YEAR
+from .titles import clean_title
+from .traditional import simplified
+
+# 现公布/现公开/现发布《X2022年…》, 现公布X政府信息公开工作年度报告 (no year).
+PUBLISHED_AS = re.compile(rf"(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)《?(.{{2,40}}?)"
+                          rf"(?:{YEAR}年|信息公开|政务公开)")
+# 现将2021年迎宾路街道办事处政府信息公开情况报告如下: the body after the year.
+_REPORTED_AS = re.compile(rf"现将{YEAR}年度?(.{{2,30}}?)(?:政府信息公开|政务公开|信息公开)")
+_COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
+_COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
+_CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
+                      r"|请联系(.{2,40}?)[，,（(]")
+_TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}年")
+_TITLE_ORG_AFTER_YEAR = re.compile(rf"^{YEAR}年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+_TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+# The overview opens with the year and the body doing something: 2022年，区政府办公室认真贯彻…,
+# 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
+# the work begins).
+_SUBJECT = re.compile(
+    r"\d{4}年度?[，,]?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
+    r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
+    r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
+    r"|(?:政府)?信息公开工作|政务公开工作)")
+# 我县/我旗/我镇…: the report calls itself by its kind of place; the first place of that kind
+# it names after a break, as a government (。崇礼镇政府信息公开工作依托…, ，乌拉特前旗政府网站), is
+# the body.
+_KINDS = ("县", "区", "市", "旗", "镇", "乡", "街道")
+_SELF = re.compile(f"我({'|'.join(_KINDS)})")
+_NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《])([\u4e00-\u9fff]{{2,10}}?{kind})"
+                                       r"(?=(?:人民)?政府|办事处|党委|党工委)")
+                      for kind in _KINDS}
+# The xxgk metadata lines a stored page starts with: 发布机构 | 北街办事处, 来源:内黄县人民政府办公室.
+_HEAD_PUBLISHER = re.compile(r"(?:发布机构|信息来源|来源)\s*[:：|｜]\s*([\u4e00-\u9fff（）()]{2,40})")
+_HEAD_LINES = 20
+
+_GOVERNMENT = re.compile(r"^.*?(?:人民政府|办事处)")
+# The offices inside a body that compile its report or answer its telephone: never a body.
+_INNER_OFFICE = (r"党政综合办公室|党政办公室|党政办|综合办公室|综合办|政务公开办公室|政务公开办|信息公开办公室"
+                 r"|信息办公室|信息办|综合科|秘书科|综合处|信息处|秘书处")
+_OFFICE = re.compile(rf"(?:{_INNER_OFFICE}|办公室|办公厅)$")
+# A compiler that is the government's disclosure office, not a body of its own:
+# 南平市人民政府信息公开工作领导小组办公室, 内黄县政府信息公开领导小组办公室, 双牌县政务公开领导小组办公室.
+_DISCLOSURE_OFFICE = re.compile(r"^(.+?)(人民政府)?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:领导小组)?"
+                                r"(?:办公室|办)$")
+ORG_END = re.compile(r"(?:政府|办事处|局|委员会|委|办公室|办|中心|院|所|站|队|处|厅|部|会|馆|公司|集团)$")
+# What a name ends with when it names a body or a place standing for it.
+_BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|旗|州|盟|省|局|委员会|管委会|委|办公室|办公厅"
+                       r"|厅|办|中心|院|公司)$")
+# What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
+# (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经)"
+                         r"|^(?:[省市县区镇乡旗])?(?:人民)?(?:政府|街道)$|[了的]|[全各本我该](?:[县区市旗镇乡]|街道)$")
+_TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
+# 济宁市汶上县 / 淮安市洪泽区: what may stand before a body's name in its fuller form.
+_DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))+")
+OPENING_CHARS = 3000  # where the opening sentence and the overview's first lines are
+
+
+def clean_org(name: str | None) -> str | None:
+    """A body's name, or None for what only looks like one: a self-reference (我局, 本机关),
+    a phrase with 报告 or punctuation in it. The work that follows a name is dropped
+    (河东乡政府信息公开 -> 河东乡), and so is an explanation in brackets (以下简称…)."""
+    if not name:
+        return None
+    name = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]*[）)]?$", "", name)
+    name = name.strip("《》〈〉<>“”\"'‘’「」:：，,、|｜ ")
+    name = re.sub(r"^关于", "", name).removesuffix("的").removesuffix("关于")
+    name = re.sub(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?$", "", name) or name
+    if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
+        return None
+    if not re.fullmatch(r"[\u4e00-\u9fff\d（）()·]+", name) or _NOT_A_NAME.search(name):
+        return None
+    return name
+
+
+def title_org(title: str | None) -> str | None:
+    """The name before the year (or, in 2021年X政府信息公开…, after it) of a report's title."""
+    text = simplified(clean_title(title or ""))
+    for pattern in (_TITLE_ORG, _TITLE_ORG_AFTER_YEAR, _TITLE_ORG_NO_YEAR):
+        match = pattern.search(text)
+        if match and (org := clean_org(match.group(1) if pattern is not _TITLE_ORG_AFTER_YEAR
+                                         else match.group(2))):
+            return org
+    return None
+
+
+def _opening_org(text: str) -> str | None:
+    """The body the opening sentence names: 本报告由X编制 (the compiler: a body, or the
+    government's disclosure office standing for the government), 现公布X2022年…年度报告,
+    现将2021年X政府信息公开情况报告如下."""
+    head = text[:OPENING_CHARS]
+    for match in _COMPILED_BY.finditer(head):
+        if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
+            return org
+    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2)):
+        match = pattern.search(head)
+        if match and (org := clean_org(match.group(group))):
+            return org
+    return None
+
+
+def _compiler(name: str) -> str | None:
+    """The body a compiler stands for: itself, its own inner office dropped (两城镇人民政府党政
+    办公室 -> 两城镇人民政府), or the government whose disclosure office it is."""
+    name = re.sub(rf"(?<=.)(?:{_INNER_OFFICE})$", "", name)
+    office = _DISCLOSURE_OFFICE.match(name)
+    if office:
+        return clean_org(office.group(1) + (office.group(2) or ""))
+    return clean_org(name)
+
+
+def _contact_org(text: str) -> str | None:
+    """请与X联系: the government X names, or X without the office one calls."""
+    match = _CONTACT.search(text)
+    if not match:
+        return None
+    name = match.group(1) or match.group(2)
+    government = _GOVERNMENT.match(name)
+    name = government.group(0) if government else _OFFICE.sub("", name) or name
+    return clean_org(name)
+
+
+def _subject_org(text: str) -> str | None:
+    """The overview's subject: 2022年，区政府办公室认真贯彻… (a name of a body or place)."""
+    for match in _SUBJECT.finditer(text[:OPENING_CHARS]):
+        name = clean_org(match.group(1))
+        if name and _BODY_END.search(name):
+            return name
+    return None
+
+
+def _self_named(text: str) -> str | None:
+    """The place a report calls 我旗 (我县, 我镇…): the first 旗 it names as a government."""
+    self_ref = _SELF.search(text[:OPENING_CHARS])
+    if not self_ref:
+        return None
+    for match in _NAMED_AFTER_BREAK[self_ref.group(1)].finditer(text[:OPENING_CHARS * 2]):
+        if name := clean_org(match.group(1)):
+            return name
+    return None
+
+
+def head_publisher(lines: Sequence[str]) -> str | None:
+    """发布机构 / 来源 in the metadata lines a stored page starts with (a name that names a
+    body: not 本网, not a bare 政府办公室)."""
+    for line in lines[:_HEAD_LINES]:
+        match = _HEAD_PUBLISHER.search(simplified(line))
+        if match:
+            name = clean_org(match.group(1))
+            generic = name and re.fullmatch(r"(?:人民)?政府(?:办公室|办)?|办公室", name)
+            return name if name and ORG_END.search(name) and not generic else None
+    return None
+
+
+def find_org(text: str, from_title: str | None, signature_org: str | None,
+             publisher: str | None) -> str | None:
+    """The body as the report names itself: the title's name and the opening sentence's,
+    reconciled; else the signature's, the overview's subject, the place it calls 我X, the
+    container's or the page's 发布机构, the contact line's. A township's short name is completed
+    (大张楼镇 -> 大张楼镇人民政府) only when the report writes it so; then the fullest form the
+    report uses (杨店镇人民政府 -> 济宁市汶上县杨店镇人民政府 from its contact line)."""
+    from_opening = _opening_org(text)
+    contact = _contact_org(text)
+    org = (_reconcile(from_title, from_opening) or signature_org or _subject_org(text)
+           or _self_named(text) or publisher or contact)
+    if org is None:
+        return None
+    if _TOWNSHIP.search(org):
+        org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
+    fuller = [n for n in (from_opening, contact, signature_org, publisher)
+              if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
+    return max(fuller, key=len) if fuller else org
+
+
+def as_written(name: str | None, texts: list[tuple[str, str]]) -> str | None:
+    """``name``, found in folded text, in the characters of the original (內蒙古自治區)."""
+    if name is None:
+        return None
+    for folded, original in texts:
+        if folded is not original and (at := folded.find(name)) >= 0:
+            return original[at:at + len(name)]
+    return name
+
+
+def _reconcile(from_title: str | None, from_opening: str | None) -> str | None:
+    """One name from the title's and the opening sentence's: 洪泽区人民政府 (title) and
+    淮安市洪泽区人民政府办公室 (compiled by its office) give 淮安市洪泽区人民政府."""
+    if not (from_title and from_opening):
+        return from_opening or from_title
+    if from_title in from_opening:
+        end = from_opening.index(from_title) + len(from_title)
+        rest = from_opening[end:]
+        suffix = next((s for s in ("人民政府", "办事处") if rest.startswith(s)
+                       and not from_title.endswith(s)), "")
+        return from_opening[:end] + suffix
+    if from_opening in from_title:
+        return from_title
+    if _OFFICE.search(from_opening) and not _OFFICE.search(from_title):
+        return from_title
+    return from_opening
