@@ -44,7 +44,9 @@ _ON_REQUEST = r"(?:政府信息)?依申请(?:信息)?公开(?:政府信息)?"
 _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
 # year's new requests.
-_NOT_INCLUDING = r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
+_NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
+                  # …申请15件，其中新收到14件，结转上年度办理1件: 15 is both together.
+                  r"(?![,，]?其中[^。;；]{0,30}(?:结转上|上(?:一)?年(?:度)?结转|新收))")
 # Words that make a stretch of prose about something else than requests for information.
 _OTHER_MATTER = r"复议|诉讼|投诉|举报|信访|咨询|留言|建议|提案|审批|费"
 _GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
@@ -94,6 +96,14 @@ def _after_application(before: str, match: re.Match[str]) -> bool:
     return bool(found) and re.search(_OTHER_MATTER, before[found[-1].end():]) is None
 
 
+def _about_information(before: str, match: re.Match[str]) -> bool:
+    """A bare 受理申请121510件 counts requests for information only where its sentence is not
+    about another matter (审批服务…共受理申请121510件: applications for licences)."""
+    if re.search(r"信息|依申请", match.group(0)):
+        return True
+    return re.search(_OTHER_MATTER + "|窗口|办件|政务服务", before) is None
+
+
 def _not_a_part(before: str, match: re.Match[str]) -> bool:
     """依申请公开4件 after 其中 is one outcome of a breakdown, not the year's requests."""
     return "其中" not in re.split(r"[;；]", before)[-1]
@@ -105,7 +115,7 @@ _RULES = (
     _rule("active_disclosure_items", rf"公开政府信息{_TOTAL}{_N}条"),
     _rule("applications_received",
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
-          rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}"),
+          rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
     _rule("applications_received",
           rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请|办理事项|事项|信息)?)"
           rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
@@ -122,6 +132,10 @@ _RULES = (
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
           rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
     _rule("applications_received", r"(?:无|没有)(?:依法)?依?申请公开(?:的)?(?:件|事项|情况|申请)"),
+    _rule("applications_received",
+          rf"其中(?:本年(?:度)?)?新(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
+    _rule("applications_carried_over",
+          rf"(?:结转|遗留){_LAST_YEAR}(?:办理)?(?:的)?(?:申请)?{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",
           rf"{_LAST_YEAR}(?:结转|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),

@@ -33,6 +33,7 @@ _CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:直接)?(?:与|同|向)(.{2,
                       r"|请联系(.{2,40}?)[，,（(]")
 _TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}年")
 _TITLE_ORG_AFTER_YEAR = re.compile(rf"^{YEAR}年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+_TITLE_ORG_AFTER_LABEL = re.compile(rf"^{YEAR}(?:年报|年度?(?:年报|报告))[_\-－—]+([^_\-－—]{{2,30}})$")
 _TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
 # The overview opens with the year and the body doing something: 2022年，区政府办公室认真贯彻…,
 # 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
@@ -97,6 +98,8 @@ def clean_org(name: str | None) -> str | None:
 def title_org(title: str | None) -> str | None:
     """The name before the year (or, in 2021年X政府信息公开…, after it) of a report's title."""
     text = simplified(clean_title(title or ""))
+    if match := _TITLE_ORG_AFTER_LABEL.match(text):  # 2020年报_审计局: a file's name
+        return clean_org(match.group(2))
     for pattern in (_TITLE_ORG, _TITLE_ORG_AFTER_YEAR, _TITLE_ORG_NO_YEAR):
         match = pattern.search(text)
         if match and (org := clean_org(match.group(1) if pattern is not _TITLE_ORG_AFTER_YEAR

@@ -36,6 +36,8 @@ _OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|�
                           r"|编制(?:了)?本(?:年度)?(?:报告|年报)"
                           r"|(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?(?:年度报告|年报)"
                           r"|现将[^。]{0,60}?报告如下")
+# A title that names an annual report without saying of what.
+_SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
 # The opening is looked for this far: a stored page puts a dozen lines of chrome above it.
 _HEAD_LINES = 20
@@ -72,6 +74,11 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
         if labels >= 2 and doc.tables and not _values(doc):
             return False, f"a blank form: no report title, {evidence}, not one number in the tables"
         return True, f"no report title, but {evidence}"
+    # A title that says only 年报 or 年度报告 (2020年报_审计局, a flip-book page's): enough
+    # beside the report's own sections or table labels and words.
+    short = next((t for t in titles if _SHORT_TITLE.search(simplified(t))), None)
+    if short and (len(sections) >= 2 or labels >= 2) and "信息公开" in simplified(doc.text):
+        return True, f"title {short}; {evidence}"
     # A stored page's excerpt: no title kept, a section or two, but the opening that
     # announces this report.
     if (sections or labels >= 2) and _OWN_OPENING.search(head) and "信息公开" in head:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 # 关于2022年政府信息公开工作的年度报告, 政务公开工作年度报告, 信息公开工作年报, and a
 # bureau's plain 信息公开年度报告 (平潭综合实验区地方税务局2013年信息公开年度报告).
 REPORT_TITLE = re.compile(
-    r"(?:政府|政务)信息公开(?:工作)?(?:的)?年度(?:工作)?报告"
+    r"(?:政府|政务)信息公开(?:工作)?(?:开展)?(?:的)?年度(?:工作)?报告"
     r"|政务公开(?:工作)?(?:的)?年度报告"
     r"|信息公开(?:工作)?(?:年报|年度报告)"
     r"|政府信息公开工作(?:的)?报告")
@@ -43,7 +43,7 @@ _CHROME = re.compile(r"位置|首页|>|＞|»|›|无障碍|长者模式|简体|
                      r"|浏览|点击|索引号|发布(?:日期|时间|机构)|来源[:：]|日期[:：]|时间[:：]")
 # What stands before a title without being part of it: the key of the xxgk metadata lines
 # (标题: …, | 标 题 | … |) and a PDF viewer's folio (Page 8 - …).
-_KEY_PREFIX = re.compile(r"^(?:(?:标题|名称|文件名称|title)[:：|]|Page\d+[-–—])", re.IGNORECASE)
+_KEY_PREFIX = re.compile(r"^(?:标题[:：|]?|(?:名称|文件名称|title)[:：|]|Page\d+[-–—])", re.IGNORECASE)
 # A title that has not named the body yet (2022年政府信息公开… / 工作年度报告): the line above
 # holds the body's name (大张楼镇 / 2022年政府信息公开 / 工作年度报告).
 _NAMELESS = re.compile(r"^(?:关于)?(?:(?:\d{4}|[零〇○一二三四五六七八九]{4})年|(?:政府|政务)?信息公开|政务公开|工作)")

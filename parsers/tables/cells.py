@@ -82,7 +82,8 @@ def _wide_to_narrow(match: re.Match[str]) -> str:
 
 
 def _compact(text: str) -> str:
-    return "".join(nfkc(text).split())
+    """Without spaces, NFKC, simplified: a traditional report's 641.0229萬元 is 641.0229万元."""
+    return any_simplified("".join(nfkc(text).split()))
 
 
 @dataclass(frozen=True)

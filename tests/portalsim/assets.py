@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from .document import PARA, TABLE, TITLE, Block
+from .forms import SCANNED_PDF
 from .render_docx import report_docx
 from .render_office import OfficeConverter
 from .tables import build_grids, cell_keys, Grid
@@ -66,7 +67,14 @@ class Assets:
             source = report_docx(att.report.blocks, grids_for(att.report, as_of),
                                  author=att.report.unit.name)
             # A .wps attachment holds the Word 97 bytes WPS Office saves by default.
-            return source if att.ext == DOCX else self.converter.convert(source, att.report.rendering)
+            if att.ext == DOCX:
+                return source
+            converted = self.converter.convert(source, att.report.rendering)
+            if att.report.form == SCANNED_PDF:
+                from .render_scanned import scanned_pdf
+
+                return scanned_pdf(converted, att.report.rid)
+            return converted
         if att.role == "table_image":
             from .render_image import table_png
 

@@ -249,6 +249,24 @@ def _write(key: str, value: Number, style: RawStyle, rng: random.Random) -> Cell
     return Cell(value, text, unit)
 
 
+def zero_words(cells: dict[str, Cell]) -> dict[str, Cell]:
+    """The cells as a report that writes its numbers in words writes them: nought as ``无``
+    in table 二, counts of tables 三 and 四 with their unit (``0件``, ``3件``). The corpus
+    README types both (``0件`` -> 0); readers take ``无`` in a number cell for nought."""
+    out = {}
+    for key, cell in cells.items():
+        table = key.split("/", 1)[0]
+        if cell.value is None or cell.unit or isinstance(cell.value, float):
+            out[key] = cell
+        elif table == "active" and cell.value == 0:
+            out[key] = replace(cell, raw="无")
+        elif table != "active" and cell.value >= 0:
+            out[key] = replace(cell, raw=f"{cell.value}件")
+        else:
+            out[key] = cell
+    return out
+
+
 def with_value(cells: dict[str, Cell], key: str, delta: int) -> dict[str, Cell]:
     """A copy with one integer cell changed by delta (to break or to correct a report)."""
     cell = cells[key]
@@ -310,4 +328,4 @@ def active_keys(layout: str) -> list[str]:
 
 
 __all__ = ["Cell", "RawStyle", "UnitLedger", "generate_values", "write_cells", "check_results",
-           "failing_checks", "BREAKAGES", "with_value", "GB2019", "GB2021", "active_keys"]
+           "failing_checks", "BREAKAGES", "with_value", "zero_words", "GB2019", "GB2021", "active_keys"]

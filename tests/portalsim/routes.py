@@ -13,10 +13,11 @@ from html import escape
 from urllib.parse import quote
 
 from . import hanweb
-from .assets import CONTENT_TYPES, Assets, big_file_chunks, grids_for, BIG_FILE_SIZE
+from .assets import CONTENT_TYPES, Assets, big_file_chunks, BIG_FILE_SIZE
 from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, REDIRECTS, PortalSpec
 from .determinism import rng_for, stable_hash
 from .page import Page, SimRequest, html_page as _html, redirect as _redirect
+from .render_forms import html_report_body, page_in_form
 from .render_html import body_html
 from .routes_static import StaticRouter
 from .world import (
@@ -221,6 +222,7 @@ class PortalRouter:
                                    article.moved_at.date() <= as_of else article.article_id,
                                    article.title, article.date_at(as_of), body, source=source,
                                    charset=charset, note=note)
+        html = page_in_form(report, html)
         if article.gbk:
             # Declared gb2312 in <meta> only; 喆 is outside GB2312: decode as GBK/GB18030.
             return Page(200, html.encode("gbk", errors="xmlcharrefreplace"), "text/html",
@@ -248,8 +250,7 @@ class PortalRouter:
     def _report_body(self, report: Report, as_of: date, *, with_title: bool) -> str:
         images = {att.block: att.path for att in report.images if att.block is not None}
         if report.rendering == HTML:
-            return body_html(report.blocks, report.html_style, grids=grids_for(report, as_of),
-                             images=images, skip_title=not with_title)
+            return html_report_body(report, as_of, images, skip_title=not with_title)
         if report.rendering in ATTACHMENT_RENDERINGS:
             att = report.attachment
             intro = f"<p>{escape(report.title)}详见附件。</p>"

@@ -16,10 +16,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import hanweb
-from .assets import grids_for
 from .catalog import CALENDAR_TRAP, ColumnSpec, PortalSpec, UnitSpec
 from .determinism import stable_hash
 from .page import Detail, Page, SimRequest, html_page, redirect
+from .render_forms import html_report_body, page_in_form
 from .render_html import body_html
 from .world import ATTACHMENT_RENDERINGS, HTML, STATIC_CMS, Article, Attachment, Portal, Report
 
@@ -135,13 +135,12 @@ class StaticRouter:
             images=tuple(images.values()), index_no=_index_no(portal, article, unit),
             xxgk=article.column.role == "annual",
             generated=article.published + timedelta(minutes=stable_hash(here) % 4320))
-        return html_page(cms.article_page(spec, detail), modified)
+        return html_page(page_in_form(report, cms.article_page(spec, detail)), modified)
 
 
 def _report_body(report: Report, as_of: date, images: dict[int, str]) -> str:
     if report.rendering == HTML:
-        return body_html(report.blocks, report.html_style, grids=grids_for(report, as_of),
-                         images=images, skip_title=True)
+        return html_report_body(report, as_of, images, skip_title=True)
     if report.rendering in ATTACHMENT_RENDERINGS:
         return f"<p>{escape(report.title)}详见附件。</p>"
     return body_html(report.blocks, report.html_style, grids=None, images=images,

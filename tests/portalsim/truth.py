@@ -19,7 +19,9 @@ from .catalog import (
     BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB,
     RATE_LIMIT,
 )
+from .forms import SCANNED_PDF, TRADITIONAL
 from .tables import cell_label
+from .traditional import traditional_text
 from .world import (
     ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, STATIC_CMS, Portal, Report, World,
     event_reports,
@@ -72,11 +74,12 @@ def report_truth(report: Report, as_of: date) -> dict:
     version = report.version_at(as_of)
     cells = []
     if report.has_tables:
-        source = "ocr" if report.rendering == IMAGE else "table"
+        source = "ocr" if report.rendering == IMAGE or report.form == SCANNED_PDF else "table"
         for key, cell in version.cells.items():
             table, row, column = key.split("/")
+            raw = traditional_text(cell.raw) if report.form == TRADITIONAL else cell.raw
             entry = {"table": table, "row": row, "column": column, "value": cell.value,
-                     "raw": cell.raw, "label": cell_label(report.layout, key), "source": source}
+                     "raw": raw, "label": cell_label(report.layout, key), "source": source}
             if cell.unit:
                 entry["unit"] = cell.unit
             cells.append(entry)
@@ -95,8 +98,9 @@ def report_truth(report: Report, as_of: date) -> dict:
         "removed" if report.published.date() <= as_of else "unpublished")
     return {
         "id": report.rid, "portal": report.portal.key, "unit": report.unit.short,
-        "org": report.unit.name, "credit_code": report.unit.code, "kind": report.unit.spec.kind,
+        "org": org_as_written(report), "credit_code": report.unit.code, "kind": report.unit.spec.kind,
         "year": report.year, "layout": report.layout, "rendering": report.rendering,
+        "form": report.form,
         "title": report.title, "published": report.published.isoformat(sep=" "),
         "status": status, "seed": report.seed, "urls": report_urls(report, as_of),
         "cells": cells,
@@ -105,6 +109,15 @@ def report_truth(report: Report, as_of: date) -> dict:
         "failing_checks": report.failing_checks(as_of), "breakage": report.breakage,
         "versions": versions,
     }
+
+
+def org_as_written(report: Report) -> str:
+    """The organisation as the report names itself: a traditional page writes its name in
+    traditional characters, and a reader reports a name as written (the corpus convention,
+    e.g. 江西省農業農村廳)."""
+    if report.form == TRADITIONAL:
+        return traditional_text(report.unit.name)
+    return report.unit.name
 
 
 def _decoys(portal: Portal, as_of: date) -> list[dict]:
@@ -227,6 +240,7 @@ def counts(reports: list[dict], portals: list[Portal], as_of: date) -> dict:
         "reports_removed": sum(1 for r in reports if r["status"] == "removed"),
         "by_layout": dict(Counter(r["layout"] for r in published)),
         "by_rendering": dict(Counter(r["rendering"] for r in published)),
+        "by_form": dict(Counter(r["form"] for r in published if r.get("form"))),
         "by_portal": dict(Counter(r["portal"] for r in published)),
         "report_urls": sum(len(r["urls"]) for r in published),
         "inconsistent": sum(1 for r in published if r["failing_checks"]),
@@ -242,7 +256,7 @@ def summary(world: World, as_of: date) -> dict:
     the cells (writing every cell of 7,000 scale reports would make the start slow)."""
     portals = list(world.portals.values())
     reports = [{"status": "published" if r.visible(as_of) else "removed", "layout": r.layout,
-                "rendering": r.rendering, "portal": r.portal.key, "seed": r.seed,
+                "rendering": r.rendering, "form": r.form, "portal": r.portal.key, "seed": r.seed,
                 "urls": report_urls(r, as_of),
                 # Only broken or revised reports can fail (the world tests check the rest).
                 "failing_checks": bool((r.breakage or len(r.versions) > 1)

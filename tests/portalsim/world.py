@@ -14,13 +14,13 @@ from datetime import date, datetime, timedelta
 from types import ModuleType
 from urllib.parse import quote
 
-from . import catalog, catalog_jiangsu, prose, trs, ucap
+from . import catalog, catalog_jiangsu, forms, prose, prose_numbers, trs, ucap
 from .catalog import HANWEB, TRS, UCAP, ColumnSpec, KnownReport, PortalSpec, UnitSpec
 from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
 from .figures import (
     BREAKAGES, Cell, RawStyle, UnitLedger, failing_checks, generate_values, with_value,
-    write_cells,
+    write_cells, zero_words,
 )
 from .seeds import SEEDS, SeedDocument, load_seed
 from .tables import APPLICANTS, GB2019, GB2021, LabelStyle, application_rows, cell_keys
@@ -81,6 +81,11 @@ class Version:
     @cells.setter
     def cells(self, value: dict[str, Cell]) -> None:
         self._cells = value
+
+    def rewrite(self, change: Callable[[dict[str, Cell]], dict[str, Cell]]) -> None:
+        """Change the cell texts, still on first use (a form respelling its numbers)."""
+        before = self._cells
+        self._cells = lambda: change(before() if callable(before) else before)
 
 
 @dataclass
@@ -192,6 +197,7 @@ class Report:
     images: list[Attachment] = field(default_factory=list)
     breakage: str | None = None
     known: KnownReport | None = None  # seen on the real portal (catalog.KnownReport)
+    form: str | None = None  # drawn in a form copied from the real corpus (forms.py)
 
     def _content(self) -> tuple[list[Block], list[Fact]]:
         if callable(self.content):
@@ -307,6 +313,9 @@ def _build_portal(seed: int, spec: PortalSpec, seed_docs: dict) -> Portal:
         _build_unit_reports(seed, portal, unit, seed_docs)
     _assign_minimum_renderings(seed, portal)
     _place_reports(seed, portal)
+    if not spec.is_scale:
+        forms.assign_forms(seed, portal, html=HTML, prose=PROSE, pdf=PDF, respell=_respell,
+                           prose_form=_prose_numbers(seed))
     _build_news(seed, portal)
     _build_decoys(seed, portal)
     _number_articles(seed, portal)
@@ -500,6 +509,27 @@ def _place_reports(seed: int, portal: Portal) -> None:
                                           ) + report.images
         if catalog.DUPLICATE_URLS in spec.hostility and report.article and rng.random() < 0.5:
             report.article.alias = True
+
+
+def _respell(report: Report) -> None:
+    report.versions[0].rewrite(zero_words)
+
+
+def _prose_numbers(seed: int) -> Callable[[Report], None]:
+    """Rewrite a prose-only report's applications paragraph in a real report's sentences,
+    with the numbers of its (unprinted) tables."""
+    def apply(report: Report) -> None:
+        compose = report.content
+        rng = rng_for(seed, report.rid, "prose_numbers")
+
+        def content() -> tuple[list[Block], list[Fact]]:
+            blocks, facts = compose() if callable(compose) else compose
+            paragraph, stated = prose_numbers.applications_paragraph(
+                report.year, report.unit.short, report.versions[0].cells, rng)
+            return prose_numbers.with_numbers(blocks, facts, paragraph, stated)
+
+        report.content = content
+    return apply
 
 
 def _annual_column(spec: PortalSpec, unit: Unit) -> ColumnSpec:

@@ -1,0 +1,102 @@
+"""Which reports of the world are drawn in a form copied from the real corpus.
+
+The renderings of ``world`` say where a report's tables are (inline HTML, attachment,
+images, none); a *form* says how a page draws them when it is not the tidy official table:
+flattened to text lines, a block per cell, rowspans lost, the whole page traditional, zeros
+written as words, prose that states the numbers. Forms are drawn per portal from their own
+generator (``rng_for(seed, portal, "forms")``), after every other draw, so the rest of the
+world (renderings, breakages, events, counts) is the same with or without them.
+
+Every form keeps what a correct reader can read equal to the truth: forms that would lose a
+blank cell (space-separated numbers, a block per cell) are only given to reports without
+blank cells. Each form names the corpus file it copies where it is drawn (``flatten``,
+``render_forms``, ``traditional``, ``prose_numbers``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .determinism import rng_for
+
+if TYPE_CHECKING:
+    from .world import Portal, Report
+
+# Page forms of an HTML report (the tables are in the page).
+CELLS_PIPE_ROWEND = "cells_pipe_rowend"  # jl-erdao-fangwuzhengshouban-department-2022-14c3fa23
+CELLS_BARE = "cells_bare"  # xj-nileke-zhen-township-2023-efe8a5a1
+PIPE_ROWS = "pipe_rows"  # hn-hetang-guihuajiedao-street-2019-60c87e74
+PIPE_MARKDOWN = "pipe_markdown"  # js-shuyang-county-2025-d5aab54f
+PDF_TEXT = "pdf_text"  # js-hongze-county-2023-faf10407, sd-wendeng-xinfangju-department-2022
+P_CELLS = "p_cells"  # cq-rongchang-hebaozhen-township-2020-43c257b3
+DIV_CELLS = "div_cells"  # the same, a <div> per cell
+ROWSPAN_LOST = "rowspan_lost"  # sc-qilipingzhen-township-2020-6905b4fa (group label shares row)
+TRADITIONAL = "traditional"  # jx-jiangxi-nongyenongcunting-department-2022-6d41b7d3
+ZERO_WORDS = "zero_words"  # 无 for nought, 0件 / 3件 in tables 三 and 四
+# Form of a prose-only report.
+PROSE_NUMBERS = "prose_numbers"  # sentences of hb-hanyang, sh-baoshan-wusong, sn-xixian
+# Form of a PDF attachment: image-only, as scanned (tests/fixtures/real/derived/).
+SCANNED_PDF = "scanned_pdf"  # js-hongze-county-2023-faf10407-scanned
+SCANNED_PORTALS = ("jiaxiang", "hongze")  # one scan each: OCR costs ~10 s a report
+
+PAGE_FORMS = (CELLS_PIPE_ROWEND, CELLS_BARE, PIPE_ROWS, PIPE_MARKDOWN, PDF_TEXT, P_CELLS,
+              DIV_CELLS, ROWSPAN_LOST, TRADITIONAL, ZERO_WORDS)
+NEEDS_NO_BLANKS = frozenset({PDF_TEXT, P_CELLS, DIV_CELLS, CELLS_BARE})
+# Forms whose labels are drawn split over lines (商业/企业), as in the files they copy.
+SPLIT_LABELS = frozenset({CELLS_BARE, ROWSPAN_LOST})
+# What the parsers cannot read yet is left out of the default world; with
+# PORTALSIM_FORMS_UNREAD=1 it is drawn too (docs/portalsim.md says what goes wrong):
+# scanned PDFs (OCR misreads a few cells of every scan: - as blank, +3 as 十3, 1 as 10).
+UNREAD_ENV = "PORTALSIM_FORMS_UNREAD"
+
+
+def unread_allowed() -> bool:
+    return os.environ.get(UNREAD_ENV) == "1"
+
+
+def assign_forms(seed: int, portal: Portal, *, html: str, prose: str, pdf: str,
+                 respell: Callable[[Report], None], prose_form: Callable[[Report], None],
+                 ) -> None:
+    """Give one report of the portal each page form and one prose report its numbers.
+
+    Candidates are plain inline-HTML reports with tables (no seed, no report the real portal
+    is known to carry); a traditional report is posted as an article only (a gateway copy is
+    a page, not the platform's endpoint)."""
+    rng = rng_for(seed, portal.key, "forms")
+    taken: set[str] = set()
+    candidates = [r for r in portal.reports if r.rendering == html and not r.seed
+                  and not r.known and r.layout in ("gb2021", "gb2019")]
+    for form in PAGE_FORMS:
+        pool = [r for r in candidates if r.rid not in taken and _fits(r, form)]
+        if not pool:
+            continue
+        report = rng.choice(pool)
+        taken.add(report.rid)
+        report.form = form
+        if form in SPLIT_LABELS:
+            report.label_style = replace(report.label_style, split_lines=True)
+        if form == ZERO_WORDS:
+            respell(report)
+    proses = [r for r in portal.reports if r.rendering == prose and not r.seed
+              and r.layout == "none"]
+    if proses:
+        report = rng.choice(proses)
+        report.form = PROSE_NUMBERS
+        prose_form(report)
+    pdfs = [r for r in portal.reports if r.rendering == pdf and not r.seed and not r.known
+            and r.layout in ("gb2021", "gb2019")]
+    if unread_allowed() and portal.key in SCANNED_PORTALS and pdfs:
+        rng.choice(pdfs).form = SCANNED_PDF
+
+
+def _fits(report: Report, form: str) -> bool:
+    if form == TRADITIONAL and (report.on_endpoint or report.article is None):
+        return False
+    if form == PIPE_MARKDOWN and report.layout != "gb2021":
+        return False  # the corpus file shows the 2021 form only
+    if form in NEEDS_NO_BLANKS:
+        return all(c.value is not None for c in report.versions[0].cells.values())
+    return True
