@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from enum import Enum, IntEnum, StrEnum
@@ -24,9 +25,22 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from sqlalchemy import exc as sqlalchemy_exc
 
-from .errors import BadTime, Damaged, ImportRefused, NoArchive, NoVersion, Undecodable, UnknownUrl
+from .db import DATABASE_URL_ATTRIBUTE
+from .errors import (
+    BadSetting,
+    BadTime,
+    Damaged,
+    DecodedTooLarge,
+    ImportRefused,
+    NoArchive,
+    NoVersion,
+    Undecodable,
+    UnknownUrl,
+)
 from .reader import RecordMissing
+from .redact import SECRETS, mask_database_url, mask_values
 from .storage import StorageConfigError, StorageError
 from .timespec import iso
 
@@ -51,8 +65,10 @@ EXIT_CODES_HELP = ("Exit codes: 0 ok; 1 trouble found (failed or unreachable sit
 # Archive errors any command may meet, by the exit code they mean (first match wins).
 _KNOWN: tuple[tuple[type[Exception], ExitCode], ...] = (
     (BadTime, ExitCode.USAGE), (StorageConfigError, ExitCode.USAGE),
+    (BadSetting, ExitCode.USAGE),
     (NoArchive, ExitCode.NOT_FOUND), (UnknownUrl, ExitCode.NOT_FOUND),
     (NoVersion, ExitCode.NOT_FOUND), (Damaged, ExitCode.DAMAGED),
+    (DecodedTooLarge, ExitCode.FAILED),  # a limit of ours, not damage: before Undecodable
     (Undecodable, ExitCode.DAMAGED), (ImportRefused, ExitCode.DAMAGED),
     (RecordMissing, ExitCode.DAMAGED), (StorageError, ExitCode.DAMAGED),
 )
@@ -83,6 +99,8 @@ def known_error(exc: BaseException) -> CliError | None:
     """The CliError an archive error stands for (None: not one we know)."""
     if isinstance(exc, CliError):
         return exc
+    if isinstance(exc, (sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError)):
+        return database_error(exc)
     for kind, code in _KNOWN:
         if isinstance(exc, kind):
             name = getattr(exc, "kind", None)
@@ -93,8 +111,22 @@ def known_error(exc: BaseException) -> CliError | None:
     return None
 
 
+def database_error(exc: sqlalchemy_exc.DBAPIError) -> CliError:
+    """A database that cannot be reached (or dropped the connection) is trouble out there,
+    said in one line naming the database with its password hidden, not a traceback."""
+    where = getattr(exc, DATABASE_URL_ATTRIBUTE, None) or mask_database_url(
+        os.environ.get("XXGK_DATABASE_URL", "")) or "the database"
+    lines = [line.strip() for line in str(exc.orig or exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc.orig or exc).__name__
+    reason = reason.rsplit(" failed: ", 1)[-1]  # psycopg: "connection ... failed: REASON"
+    what = "database unreachable" if exc.statement is None else "database error"
+    return CliError(ExitCode.FAILED, SECRETS.mask(f"{what}: {where}: {reason}"), "database")
+
+
 def fail(error: CliError, as_json: bool) -> NoReturn:
-    """Say what went wrong (stderr; and stdout as JSON under --json) and exit with its code."""
+    """Say what went wrong (stderr; and stdout as JSON under --json) and exit with its code.
+    The message is masked (``archive.redact``): errors quote URLs and settings."""
+    error.message = SECRETS.mask(error.message)
     _stderr.print(f"[red]error:[/red] {escape(error.message)}")
     if as_json:
         emit(error.as_json())
@@ -118,14 +150,30 @@ def to_json(data: Any, *, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent, default=_plain)
 
 
+def without_secrets(data: Any, secrets: frozenset[str] | None = None) -> Any:
+    """The data with every known secret value masked in its texts (``archive.redact``);
+    only values, not URL shapes: an archived URL's ``?sign=`` is data."""
+    secrets = frozenset(SECRETS.secrets) if secrets is None else secrets
+    if not secrets:
+        return data
+    if isinstance(data, str):
+        return mask_values(data, secrets)
+    if isinstance(data, dict):
+        return {without_secrets(k, secrets): without_secrets(v, secrets)
+                for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [without_secrets(item, secrets) for item in data]
+    return data
+
+
 def emit(data: Any) -> None:
-    """Print one JSON document on stdout."""
-    typer.echo(to_json(data))
+    """Print one JSON document on stdout (no known secret in it)."""
+    typer.echo(to_json(without_secrets(data)))
 
 
 def emit_line(data: Any) -> None:
     """Print one JSON object on a line of its own (JSON Lines, for streams of records)."""
-    typer.echo(to_json(data, indent=None))
+    typer.echo(to_json(without_secrets(data), indent=None))
 
 
 def choices(name: str, values: Iterable[str]) -> type[StrEnum]:

@@ -14,7 +14,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 
+DATABASE_URL_ATTRIBUTE = "xxgk_database_url"  # on a database error: which database, masked
+
+
+def _name_database(engine: Engine) -> None:
+    """Every error of this engine says which database it came from, password hidden: an
+    unreachable server is reported in one line that names it (``archive.cli_output``)."""
+    shown = engine.url.render_as_string(hide_password=True)
+
+    @event.listens_for(engine, "handle_error")
+    def _named(context) -> None:  # type: ignore[no-untyped-def]
+        if context.sqlalchemy_exception is not None:
+            setattr(context.sqlalchemy_exception, DATABASE_URL_ATTRIBUTE, shown)
+
+
 def make_engine(url: str) -> Engine:
+    engine = _make_engine(url)
+    _name_database(engine)
+    return engine
+
+
+def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60})
 

@@ -45,11 +45,24 @@ class Undecodable(RetrievalError):
     kind = "undecodable"
 
 
+class DecodedTooLarge(Undecodable):
+    """The body decodes to more than the limit (``XXGK_MAX_DECODED_MB``): a bomb, or too
+    large to decode in memory. The archived bytes themselves are fine."""
+
+    kind = "too-large"
+
+
+class BadSetting(ValueError):
+    """An ``XXGK_*`` setting holds a value that is not usable (the message says which)."""
+
+    kind = "config"
+
+
 class ImportRefused(RetrievalError):
     """A WARC file given to import is not one we can index byte-exactly."""
 
     kind = "import-refused"
 
 
-__all__ = ["BadTime", "Damaged", "ImportRefused", "NoArchive", "NoVersion", "RetrievalError",
-           "Undecodable", "UnknownUrl"]
+__all__ = ["BadSetting", "BadTime", "Damaged", "DecodedTooLarge", "ImportRefused", "NoArchive", "NoVersion",
+           "RetrievalError", "Undecodable", "UnknownUrl"]

@@ -22,7 +22,9 @@ with nosniff, so nothing archived can act on this origin.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -42,7 +44,6 @@ UNSANDBOXED_TYPES = ("application/pdf",)
 _TIMESTAMP = re.compile(r"(\d{4,20})(id_)?")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
-HOST = re.compile(r"[A-Za-z0-9.\-:\[\]]+")
 LINK_FORMAT = "application/link-format"
 USAGE = (b"xxgk Memento server (RFC 7089)\n\n"
          b"/timegate/{URL}               302 to a memento (header Accept-Datetime)\n"
@@ -50,6 +51,9 @@ USAGE = (b"xxgk Memento server (RFC 7089)\n\n"
          b"/timemap/json/{URL}           every memento, JSON\n"
          b"/web/{timestamp}/{URL}        a memento (14 digits; 20 with microseconds)\n"
          b"/web/{timestamp}id_/{URL}     the payload as archived, Content-Encoding kept\n")
+
+
+log = logging.getLogger(__name__)
 
 
 class BadRequest(ValueError):
@@ -129,13 +133,6 @@ def accept_datetime(text: str | None) -> datetime | None:
                          "'Thu, 10 Apr 2025 08:00:00 GMT'")
     moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment.replace(microsecond=0) + timedelta(microseconds=999_999)
-
-
-def origin(host_header: str | None, fallback: str) -> str:
-    """Our origin as the client named it (links must work through a proxy or under another
-    host name); ``fallback`` when the Host header is absent or not a plain host[:port]."""
-    host = (host_header or "").strip()
-    return f"http://{host}" if host and HOST.fullmatch(host) else fallback
 
 
 # --- choosing mementos ------------------------------------------------------------------------
@@ -325,10 +322,19 @@ def answer(retrieval: Retrieval, request: Request) -> Reply:
         return _text(400, str(exc))
     except UnknownUrl as exc:
         return _text(404, str(exc))
-    except (Damaged, StorageError) as exc:
-        return _text(500, f"the archive cannot serve this: {exc}")
-    except RetrievalError as exc:
-        return _text(500, str(exc))
+    except (Damaged, StorageError, RetrievalError) as exc:
+        return server_error(request.target, exc)
+
+
+def server_error(target: str, exc: BaseException) -> Reply:
+    """A 500 that tells the client an incident id and nothing of the server (the detail
+    names WARC files by their absolute paths); the log has the detail under that id."""
+    incident = uuid.uuid4().hex[:12]
+    log.error("incident %s while answering %s: %s: %s", incident, target,
+              type(exc).__name__, exc, exc_info=not isinstance(exc, (Damaged, StorageError,
+                                                                     RetrievalError)))
+    return _text(500, f"the archive cannot serve this (incident {incident}: the server's "
+                      "log has the detail)")
 
 
 def _answer(retrieval: Retrieval, request: Request) -> Reply:

@@ -31,6 +31,7 @@ from .db import create_schema, make_engine, session_factory
 from .errors import Damaged
 from .locations import Locations
 from .reader import ArchivedRecord, header_value, parse_record
+from .redact import strip_credentials
 from .storage import LocalStorage, StorageError, storage_from_env
 from .storage.local import local_location
 from .home import Home
@@ -489,8 +490,11 @@ class Archive:
             record = writer.response(ex.url, ex.captured_at, http, ex.body, extra)
             kind, digest = "response", hex_digest if ex.body else None
         written = writer.write(record, sync=False)
+        # Credentials never reach the file (archive.redact): the record is written, and
+        # its digests computed, without them.
         request_http = StatusAndHeaders(f"{ex.method} {_target(ex.url)} {ex.protocol}",
-                                        ex.request_headers, is_http_request=True)
+                                        strip_credentials(ex.request_headers),
+                                        is_http_request=True)
         request = writer.write(writer.request(ex.url, ex.captured_at, request_http,
                                               ex.request_body, written.record_id, extra),
                                sync=False)

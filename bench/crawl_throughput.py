@@ -294,7 +294,8 @@ def bare_settings() -> dict:
 def full_overrides() -> dict:
     """Politeness off, the same concurrency as the bare spider; everything else ours."""
     return {"ROBOTSTXT_OBEY": False, "DOWNLOAD_DELAY": 0, "CONCURRENT_REQUESTS": CONCURRENCY,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": PER_DOMAIN, "LOG_LEVEL": "INFO"}
+            "CONCURRENT_REQUESTS_PER_DOMAIN": PER_DOMAIN, "XXGK_HOST_CONCURRENCY": PER_DOMAIN,
+            "LOG_LEVEL": "INFO"}
 
 
 def polite_overrides(hosts: int) -> dict:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.home import Home
+from archive.redact import install as install_log_masking
 from archive.store import Archive, Exchange, Resource, Stored
 
 log = logging.getLogger(__name__)
@@ -271,6 +272,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    install_log_masking()  # a process of its own: the crawl's masking does not reach here
     requests = Connection(int(requests_fd), writable=False)
     results = Connection(int(results_fd), readable=False)
     # The crawl process has just opened the home (migrations, repair, storage check).

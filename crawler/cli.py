@@ -17,6 +17,7 @@ from rich.table import Table
 from archive.cli_output import CliError, ExitCode, UsageError, print_wide
 from archive.db import session_factory
 from archive.home import Home, HomeOption, resolve_home
+from archive.redact import SECRETS
 from archive.retrieval import open_engine
 from crawler.outcome import trouble
 from crawler.registry import RegistryError, Site, load_registry
@@ -68,8 +69,9 @@ def crawl(
     naming the site and why; 5 when another live process is crawling a site."""
     from crawler.run import run_crawl
 
-    chosen = _chosen_sites(ctx, sites, all_sites)
     overrides = dict(_setting(s) for s in setting or [])
+    remember_secrets(proxy, overrides)
+    chosen = _chosen_sites(ctx, sites, all_sites)
     resolved = resolve_home(home)
     if distributed:
         if max_pages:
@@ -88,6 +90,16 @@ def crawl(
     _exit_with_outcomes(resolved, chosen, result.runs, result.refused)
 
 
+def remember_secrets(proxy: str | None, overrides: dict[str, Any]) -> None:
+    """The proxy's login (and any URL given as a setting) is masked in every log line from
+    here on: it came on the command line, not from the environment ``archive.redact``
+    watches."""
+    SECRETS.remember(proxy)
+    for value in overrides.values():
+        if isinstance(value, str) and "://" in value:
+            SECRETS.remember(value)
+
+
 def registry_sites() -> dict[str, Site]:
     """The site registry ($XXGK_SITES_DIR or the shipped one); unusable: a usage error."""
     try:
@@ -97,16 +109,23 @@ def registry_sites() -> dict[str, Site]:
 
 
 def _chosen_sites(ctx: typer.Context, sites: list[str] | None, all_sites: bool) -> list[Site]:
+    """The sites to crawl; none of them on a private or loopback address unless allowed
+    (``crawler.private_hosts``: checked as resolved now, not only as written)."""
     registry = registry_sites()
     if all_sites:
-        return list(registry.values())
-    known = f"the registry has: {', '.join(registry) or '(no sites)'}"
-    if not sites:
-        raise UsageError(f"name the sites to crawl, or give --all; {known}", ctx)
-    unknown = [s for s in sites if s not in registry]
-    if unknown:
-        raise UsageError(f"unknown site(s): {', '.join(unknown)}; {known}", ctx)
-    return [registry[s] for s in sites]
+        chosen = list(registry.values())
+    else:
+        known = f"the registry has: {', '.join(registry) or '(no sites)'}"
+        if not sites:
+            raise UsageError(f"name the sites to crawl, or give --all; {known}", ctx)
+        unknown = [s for s in sites if s not in registry]
+        if unknown:
+            raise UsageError(f"unknown site(s): {', '.join(unknown)}; {known}", ctx)
+        chosen = [registry[s] for s in sites]
+    problems = [p for p in (site.private_host_problem() for site in chosen) if p]
+    if problems:
+        raise CliError(ExitCode.USAGE, "refused: " + "; ".join(problems), "private-host")
+    return chosen
 
 
 def _exit_with_outcomes(home: Home, chosen: list[Site], runs: dict[str, Any],
@@ -199,6 +218,7 @@ def worker(
     from crawler.distributed_worker import run_worker
 
     overrides = dict(_setting(s) for s in setting or [])
+    remember_secrets(proxy, overrides)
     overrides.setdefault("LOGSTATS_INTERVAL", 60.0)
     logging.getLogger("scrapy").setLevel(overrides.get("LOG_LEVEL", "INFO"))
     try:

@@ -93,6 +93,9 @@ class Worker:
             merged = {**settings.getdict(name), **settings.getdict(f"XXGK_DISTRIBUTED_{name}")}
             settings.set(name, merged, WORKER_PRIORITY)
         settings.set("XXGK_WORKER_ID", self.id, WORKER_PRIORITY)
+        # A stopping worker finishes the requests it holds: dropped, the shared queue would
+        # count them done (crawler.middlewares.loops).
+        settings.set("XXGK_DROP_WHEN_CLOSING", False, WORKER_PRIORITY)
         # Scrapy checks each callback's source for `return value` in a generator, cached by
         # the bound method: callbacks rebuilt from the queue are new objects every time, so
         # it parsed a spider's source for every response (a tenth of the worker's CPU).

@@ -33,9 +33,10 @@ def utcnow() -> datetime:
 
 
 # crawl_failures.kind: a final 4xx/5xx (http), no answer (network, timeout), refused by us
-# (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive.
+# (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive
+# (an answer not archived, an archived copy unreadable), a request tried too often (retries).
 FAILURE_KINDS = ("http", "network", "timeout", "too_large", "robots", "offsite", "trap",
-                 "challenge", "parse", "archive")
+                 "challenge", "parse", "archive", "retries")
 RELEASED = "released by an operator"  # crawl_runs.finish_reason of `xxgk runs release`
 
 

@@ -67,7 +67,7 @@ class CrawlFailure(Base):
     url: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(8), default="GET")
     # http (final 4xx/5xx), network, timeout, too_large, robots, offsite, trap, challenge,
-    # parse, archive
+    # parse, archive, retries (crawler.ledger.FAILURE_KINDS)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,8 @@
 """The site registry: one YAML file per portal in ``crawler/sites/``.
 
 Site facts live in data so that adding a Hanweb portal needs a new entry and no code. A bad
-entry is reported with its file and field, never half-loaded.
+entry is reported with its file and field, never half-loaded. An entry whose hosts are
+private or loopback addresses is a bad entry unless it allows them (``crawler.private_hosts``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+
+from crawler.private_hosts import (
+    ALLOW_FIELD, HOW_TO_ALLOW, allowed_everywhere, literal_problem, resolved_problem, url_hosts,
+)
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 CMS_FAMILIES = ("hanweb", "generic")
@@ -58,13 +63,35 @@ class Site:
     schedule: Schedule = field(default_factory=Schedule)
     # Per-site overrides of Scrapy settings (politeness), e.g. {"DOWNLOAD_DELAY": 3}.
     settings: dict[str, Any] = field(default_factory=dict)
+    # Requests in flight at once per host (XXGK_HOST_CONCURRENCY): 1 unless the portal's
+    # operators allow more. A distributed crawl keeps one (politeness_redis).
+    concurrency: int = 1
     # (province, city, county) of the portal's county: the parsers' organisations table
     # records where each publishing body is.
     region: tuple[str | None, str | None, str | None] = (None, None, None)
     source: Path | None = None
+    # A portal on a private or loopback address (the simulator, a test) may be crawled.
+    allow_private_hosts: bool = False
 
     def in_scope(self, host: str | None) -> bool:
         return (host or "").lower() in self.hosts
+
+    @property
+    def target_hosts(self) -> list[str]:
+        """Every host a crawl of the site starts from or stays on."""
+        return list(dict.fromkeys([*self.hosts, *url_hosts([self.home, *self.entry_points])]))
+
+    def private_host_problem(self) -> str | None:
+        """Why the site may not be crawled now (a host resolving to a private address),
+        or None; crawls call this as they start (DNS), the registry checks only what is
+        written."""
+        if self.allow_private_hosts or allowed_everywhere():
+            return None
+        for host in self.target_hosts:
+            problem = resolved_problem(host)
+            if problem:
+                return f"{self.key}: {problem}; {HOW_TO_ALLOW}"
+        return None
 
 
 def _require(entry: dict, name: str, kind: type, where: str) -> Any:
@@ -108,13 +135,27 @@ def parse_site(entry: Any, where: str) -> Site:
     entry_points = entry.get("entry_points", []) or []
     if not isinstance(entry_points, list) or not all(isinstance(u, str) for u in entry_points):
         raise RegistryError(f"{where}: 'entry_points' must be a list of URLs")
+    concurrency = entry.get("concurrency", 1)
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise RegistryError(f"{where}: 'concurrency' must be a whole number of at least 1 "
+                            f"(requests in flight at once per host), got {concurrency!r}")
     region = entry.get("region", {}) or {}
     if not isinstance(region, dict):
         raise RegistryError(f"{where}: 'region' must be a mapping (province, city, county)")
+    allow_private = entry.get(ALLOW_FIELD, False)
+    if not isinstance(allow_private, bool):
+        raise RegistryError(f"{where}: '{ALLOW_FIELD}' must be true or false")
+    home = _require(entry, "home", str, where)
+    if not (allow_private or allowed_everywhere()):
+        for host in [*hosts, *url_hosts([home, *entry_points])]:
+            problem = literal_problem(host)
+            if problem:
+                raise RegistryError(f"{where}: {problem}; {HOW_TO_ALLOW}")
     return Site(key=key, name=str(entry.get("name", key)), cms=cms, hosts=hosts,
-                home=_require(entry, "home", str, where), hanweb=hanweb, schedule=schedule,
-                settings=settings, entry_points=tuple(entry_points),
-                region=(region.get("province"), region.get("city"), region.get("county")))
+                home=home, hanweb=hanweb, schedule=schedule,
+                settings=settings, entry_points=tuple(entry_points), concurrency=concurrency,
+                region=(region.get("province"), region.get("city"), region.get("county")),
+                allow_private_hosts=allow_private)
 
 
 def registry_dir() -> Path:

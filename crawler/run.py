@@ -40,7 +40,9 @@ def browser_pac(scope: list[str], proxy: str | None) -> str:
     """A proxy auto-config for the browser: in-scope hosts through our proxy (or direct),
     everything else to a closed local port. Chromium calls Google services on its own even
     with every background flag off; this keeps it from sending a single request elsewhere."""
-    route = f"PROXY {proxy.split('://', 1)[-1].rstrip('/')}" if proxy else "DIRECT"
+    # host:port only: a PAC cannot carry a login, and Chromium's command line is public.
+    route = f"PROXY {proxy.split('://', 1)[-1].rstrip('/').rsplit('@', 1)[-1]}" if proxy \
+        else "DIRECT"
     script = ("function FindProxyForURL(url, host) { var scope = " + json.dumps(sorted(scope))
               + "; if (scope.indexOf(host.toLowerCase()) >= 0) return " + json.dumps(route)
               + '; return "PROXY 127.0.0.1:9"; }')
@@ -113,6 +115,7 @@ def run_crawl(sites: list[Site], home: Home, *, proxy: str | None = None,
             crawler = process.create_crawler(spider_class(site))
             for key, value in site.settings.items():
                 crawler.settings.set(key, value, priority="spider")
+            crawler.settings.set("XXGK_HOST_CONCURRENCY", site.concurrency, priority="spider")
             crawlers.append((site, crawler))
             process.crawl(crawler, site=site, archive=archive, ledger=ledger,
                           crawl_run_id=run.id, resuming=run.resumed, last_year=last_year)

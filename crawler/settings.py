@@ -14,8 +14,15 @@ ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
 # Politeness: one request at a time per host, 1.5 s apart, many hosts in parallel.
+# crawler.downloader keeps it whatever the delay (DOWNLOAD_DELAY=0 included): at most
+# XXGK_HOST_CONCURRENCY requests in flight per host (a site's registry entry may allow more:
+# `concurrency: 2`), each sent DOWNLOAD_DELAY (or robots.txt's Crawl-delay, or the 429
+# backoff: PolitenessMiddleware) after the host's last response, and a (re)started crawl
+# waits one delay before its first request to a host.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
 DOWNLOAD_DELAY = 1.5
 DOWNLOAD_DELAY_JITTER = 0  # exact delays: politeness is measured
+XXGK_HOST_CONCURRENCY = 1
 CONCURRENT_REQUESTS = 64
 # Items per response processed in parallel: Scrapy's 100 makes 100 asyncio tasks for every
 # response; our callbacks yield a handful (measured: ~1 ms of CPU per page saved).
@@ -33,6 +40,13 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DEPTH_LIMIT = 6
 XXGK_MAX_PAGES_PER_HOST = 5000  # trap budget per host and run
 XXGK_MAX_URLS_PER_SHAPE = 2000  # URLs of one shape (numbers folded) per run: calendars
+# Tries of one request (URL, method, body) per run, by every middleware together: retries,
+# 429s, challenge reloads, the fetch again after an unreadable archived copy. Spent: refused,
+# a failure of kind `retries` (crawler.middlewares.loops). 0: no budget.
+XXGK_MAX_TRIES_PER_URL = 10
+# A closing crawl (--max-pages, SIGTERM) drops what it has not sent: the run is interrupted
+# and its next crawl asks again. False in distributed workers (they finish what they hold).
+XXGK_DROP_WHEN_CLOSING = True
 XXGK_CONDITIONAL_REQUESTS = True  # If-None-Match / If-Modified-Since from the last capture
 XXGK_PROGRESS_INTERVAL = 2.0  # seconds between progress updates; 0 turns them off
 # Responses are archived by a writer process of their own (crawler.archiver; False: a thread
@@ -63,6 +77,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.failures.OffsiteMiddleware": 50,
     "crawler.middlewares.traps.TrapGuardMiddleware": 60,
+    # Just above the failure middleware, which records its refusals: every attempt at a
+    # request passes here first (the retry budget), and nothing passes once the crawl closes.
+    "crawler.middlewares.loops.LoopGuardMiddleware": 55,
 }
 ITEM_PIPELINES = {"crawler.pipelines.DocumentPipeline": 300}
 EXTENSIONS = {
@@ -75,6 +92,7 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19: RemoteControl runs code sent over HTTP
 FEED_EXPORT_ENCODING = "utf-8"
 
 # The browser, only for pages behind JavaScript challenges (scrapy-playwright; requests

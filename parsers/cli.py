@@ -20,20 +20,19 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from archive.cli_output import CliError, ExitCode, emit
+from archive.db import session_factory
 from archive.home import HomeOption, resolve_home
 from archive.retrieval import open_engine
-from archive.db import session_factory
 from archive.timespec import iso
 
 from .datapackage import FILE as DATAPACKAGE
 from .datasette.launch import CannotServe, checkpoint, datasette_command
 from .document import ExtractionError
 from .export import FORMATS, export_tables
-from .extract import extract
 from .index import Indexer, IndexStats
 from .models import CellChange, CellRow, CheckRow, Organisation, Report, ReportVersion, SectionRow
+from .parse_file import NotAFile, parse_in_child, read_regular_file
 from .rebuild import RegionOf
-from .report import parse_document
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 # Piped output (logs, `make demo`) gets full-width tables instead of an 80-column squeeze.
@@ -52,31 +51,21 @@ def parse(
     as_json: JsonOption = False,
 ) -> None:
     """Parse one file and print the result (with --json, the JSON contract of
-    docs/report-format.md). Exit 1 when the file cannot be read; the reason goes to stderr."""
+    docs/report-format.md). Exit 1 when the file cannot be read, or its parse passes the
+    memory or time limit (XXGK_PARSE_MEMORY_MB, XXGK_PARSE_SECONDS); exit 2 for a path that
+    is not a regular file. The reason goes to stderr."""
     try:
-        doc = extract(file.read_bytes(), url=url or file.name)
+        data = read_regular_file(file)
+        result = parse_in_child(data, file.name, url, file.parent)
+    except NotAFile as exc:
+        raise CliError(ExitCode.USAGE, str(exc), "not-a-file") from None
     except ExtractionError as exc:
         raise CliError(ExitCode.FAILED, f"{file.name}: {exc.kind}: {exc.reason}",
                        exc.kind) from None
-    if doc.images:
-        from .images import read_image_tables
-
-        base = file.parent
-        read_image_tables(doc, lambda src: _local_image(base, src))
-    result = parse_document(doc, url).to_json()
     if as_json:
         emit(result)
         return
     _print_parsed(result)
-
-
-def _local_image(base: Path, src: str) -> bytes | None:
-    """An image next to a saved page (``foo_files/x.png`` or by its name alone)."""
-    name = src.rsplit("/", 1)[-1].split("?")[0]
-    for candidate in (base / name, *base.glob(f"*/{name}")):
-        if candidate.is_file():
-            return candidate.read_bytes()
-    return None
 
 
 def _print_parsed(result: dict[str, Any]) -> None:

@@ -145,3 +145,7 @@ class ExtractionError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.kind = kind  # extract | too_large | unsupported | timeout | empty
+
+    def __reduce__(self) -> tuple[type[ExtractionError], tuple[str, str]]:
+        # Failures cross process boundaries (``parsers.sandbox``): keep the kind too.
+        return type(self), (self.reason, self.kind)

@@ -11,7 +11,6 @@ simply found by the next run.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -29,8 +28,9 @@ from archive.retrieval import Retrieval, Version, version_of
 from archive.store import EMPTY_SHA256
 
 from .models import FAILED, NOT_REPORT, REPORT, SKIPPED, ParsedDocument, Report
-from .parse_one import parse_version, worker_parse, worker_start
+from .parse_one import failed_row, verdict_unread
 from .rebuild import GONE, RegionOf, rebuild_report
+from .sandbox import DocumentLimits, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +54,14 @@ Progress = Callable[[int, int, IndexStats], None]
 
 class Indexer:
     def __init__(self, home: Home, engine: Engine | None = None,
-                 region_of: RegionOf | None = None, workers: int | None = None) -> None:
+                 region_of: RegionOf | None = None, workers: int | None = None,
+                 limits: DocumentLimits | None = None) -> None:
         self.retrieval = Retrieval(home, engine)
         create_schema(self.retrieval.engine)
         self.sessions = self.retrieval.sessions
         self.region_of = region_of
         self.workers = workers or os.cpu_count() or 1
+        self.limits = limits or DocumentLimits.from_env()  # per document, in the children
         # Reports a re-parse took a document away from (its organisation or year changed).
         self._orphaned: set[tuple[str, int]] = set()
 
@@ -126,16 +128,22 @@ class Indexer:
         return stats
 
     def _parsed(self, todo: list[Version]) -> Iterator[dict]:
-        """Parse results in order; in worker processes when there is enough to do (LibreOffice,
-        OCR and pdfplumber are CPU-bound; the database writes stay in this process)."""
-        workers = min(self.workers, max(1, len(todo) // MIN_PER_WORKER))
-        if workers <= 1:
-            yield from (parse_version(self.retrieval, v) for v in todo)
-            return
-        context = multiprocessing.get_context("spawn")  # no forked database connections
-        with context.Pool(workers, initializer=worker_start,
-                          initargs=(str(self.retrieval.home.root),)) as pool:
-            yield from pool.imap(worker_parse, todo, chunksize=1)
+        """Parse results in order. Each document is read in a parser child under the memory
+        and time limits (``parsers.sandbox``): a bomb or a hang is that document's failure
+        row, never the run's end; several children when there is enough to do (LibreOffice,
+        OCR and pdfplumber are CPU-bound); the database writes stay in this process."""
+        unread = [verdict_unread(v) for v in todo]
+        to_read = [v for v, row in zip(todo, unread) if row is None]
+        workers = min(self.workers, max(1, len(to_read) // MIN_PER_WORKER))
+        start = ("parsers.parse_one:worker_start", (str(self.retrieval.home.root.absolute()),))
+        with WorkerPool(workers, self.limits, initializer=start) as pool:
+            outcomes = pool.imap("parsers.parse_one:worker_parse", to_read)
+            for version, row in zip(todo, unread):
+                if row is None:
+                    outcome = next(outcomes)
+                    row = outcome.value if outcome.error is None else \
+                        failed_row(version, outcome.error)
+                yield row
 
     def _store(self, row: ParsedDocument) -> bool:
         """Insert (or, for a re-parse, replace) the row; False when another indexer stored

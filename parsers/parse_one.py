@@ -1,8 +1,10 @@
 """Parse one archived capture into the fields of its ``parsed_documents`` row.
 
 A module of its own so worker processes can run it: the indexer hands versions to a pool
-and keeps the database writes. Every outcome is a row: a document that cannot be read is
-``failed`` with the reason, never an exception out of here.
+of parser children (``parsers.sandbox``: memory and time limits) and keeps the database
+writes. Every outcome is a row: a document that cannot be read is ``failed`` with the
+reason, never an exception out of here (but MemoryError, which the child reports as the
+memory limit).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.decoding import undo_content_encoding
-from archive.errors import RetrievalError
+from archive.errors import DecodedTooLarge, RetrievalError
 from archive.home import Home
 from archive.retrieval import Retrieval, Version
 from archive.store import EMPTY_SHA256
@@ -37,13 +39,20 @@ DOCUMENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "applicati
 IMAGE_NEARBY = timedelta(days=2)
 
 
-def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    row: dict[str, Any] = {
+def base_row(version: Version) -> dict[str, Any]:
+    """The row's fields known before the payload is read (status ``failed`` until then)."""
+    return {
         "payload_digest": version.payload_digest or EMPTY_SHA256, "url": version.url,
         "capture_id": version.capture_id, "captured_at": version.captured_at,
-        "parser_version": PARSER_VERSION, "parsed_at": now, "format": None,
+        "parser_version": PARSER_VERSION,
+        "parsed_at": datetime.now(timezone.utc).replace(tzinfo=None), "format": None,
         "status": FAILED, "reason": None, "result_json": None, "org_name": None, "year": None}
+
+
+def verdict_unread(version: Version) -> dict[str, Any] | None:
+    """The row of a capture that needs no reading (not a 200, empty, not a document
+    type), else None: the indexer starts no parser process for these."""
+    row = base_row(version)
     mime = (version.mime or "").split(";")[0].strip().lower()
     if version.status != 200:
         return {**row, "status": SKIPPED, "reason": f"HTTP {version.status}: no document"}
@@ -53,6 +62,24 @@ def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
         return {**row, "status": SKIPPED, "reason": f"{mime}: not a document type" + (
             " (images are read with the page that shows them)"
             if mime.startswith("image/") else "")}
+    return None
+
+
+def failed_row(version: Version, error: BaseException) -> dict[str, Any]:
+    """The row of a document whose parse ended in ``error`` outside ``parse_version``: a
+    memory or time limit (``parsers.sandbox``), a crashed parser process."""
+    reason = (f"{error.kind}: {error.reason}" if isinstance(error, ExtractionError)
+              else f"parser error: {type(error).__name__}: {error}")
+    return {**base_row(version), "reason": reason[:2000]}
+
+
+def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
+    """The document's row; MemoryError passes through, for the sandbox to report as the
+    memory limit it is."""
+    unread = verdict_unread(version)
+    if unread is not None:
+        return unread
+    row = base_row(version)
     try:
         payload = retrieval.payload_of(version)
         body, _ = undo_content_encoding(payload.body, payload.body_headers)
@@ -61,8 +88,12 @@ def parse_version(retrieval: Retrieval, version: Version) -> dict[str, Any]:
         row["format"] = doc.format
         read_image_tables(doc, lambda src: archived_image(retrieval, src, version.captured_at))
         parsed = parse_document(doc, version.url)
+    except MemoryError:
+        raise
     except ExtractionError as exc:
         return {**row, "reason": f"{exc.kind}: {exc.reason}"}
+    except DecodedTooLarge as exc:
+        return {**row, "reason": f"too_large: {exc}"}
     except RetrievalError as exc:
         return {**row, "reason": f"archive: {exc}"}
     except Exception as exc:  # a parser bug must not end the run: record it

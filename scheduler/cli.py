@@ -15,6 +15,7 @@ from rich.console import Console
 from archive.cli import app as archive_app
 from archive.cli_output import EXIT_CODES_HELP, emit
 from archive.home import HomeOption, resolve_home
+from archive.redact import mask_database_url
 from archive.server import serve
 from crawler.cli import crawl, registry_sites, worker
 from crawler.registry import region_resolver
@@ -56,7 +57,7 @@ def info(
     facts = {
         "home": str(resolved.root),
         "home_exists": resolved.root.exists(),
-        "database_url": resolved.database_url,
+        "database_url": mask_database_url(resolved.database_url),
         "archive_dir": str(resolved.archive_dir),
         "xxgk_version": metadata.version("xxgk-archive"),
         "python": platform.python_version(),

@@ -8,10 +8,12 @@ the whole command tree once when it is built and
   them, so both are accepted before the command and after it (the nearest one wins: see
   ``archive.home`` for the home, :func:`apply_config` for the settings file);
 - adds the exit-code table to every command's help (``archive.cli_output``);
-- turns a :class:`CliError` (or a known archive error) raised anywhere below it into one
-  line on stderr, a JSON error on stdout when the command line holds ``--json``, and the
-  error's exit code; a usage error (a bad option value) also gets the JSON error, then
-  Click's own message and exit code 2.
+- turns a :class:`CliError` (or a known archive error, an unreachable database among
+  them) raised anywhere below it into one line on stderr, a JSON error on stdout when the
+  command line holds ``--json``, and the error's exit code; a usage error (a bad option
+  value) also gets the JSON error, then Click's own message and exit code 2;
+- masks secrets in every log record of the process (``archive.redact.install``), before
+  any command logs: Scrapy's records, the scheduler's, a library's warning.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from archive.cli_output import (
     known_error,
 )
 from archive.home import HOME_HELP, nearest_home
+from archive.redact import install as install_log_masking
 from scheduler.config import ConfigError, load_config
 
 ARGS_KEY = "xxgk.args"  # the root's arguments: whether --json was asked for
@@ -126,6 +129,7 @@ class XxgkGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
+        install_log_masking()
         as_json = "--json" in ctx.meta.get(ARGS_KEY, ())
         try:
             return super().invoke(ctx)

@@ -32,6 +32,7 @@ from archive.cli_output import (
 )
 from archive.db import create_schema, make_engine, session_factory
 from archive.home import Home, HomeOption, resolve_home
+from archive.redact import SECRETS, mask_url
 from archive.retrieval import open_engine
 from archive.timespec import iso
 from crawler.cli import registry_sites
@@ -91,8 +92,10 @@ def run(
         sinks = sinks_from_env()
     except ConfigError as exc:
         raise CliError(ExitCode.USAGE, f"configuration error: {exc}", "config") from exc
+    SECRETS.remember(proxy)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(log_formatter())
+    handler.addFilter(SECRETS)
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     crawl_args = [*(["--proxy", proxy] if proxy else []),
                   *[a for s in setting or [] for a in ("-s", s)]]
@@ -189,8 +192,9 @@ def events(
         for delivery in session.scalars(select(EventDelivery).where(
                 EventDelivery.event_id.in_([e.id for e in rows]))):
             deliveries.setdefault(delivery.event_id, []).append(
-                {"sink": delivery.sink, "state": delivery.state, "attempts": delivery.attempts,
-                 "error": delivery.last_error})
+                {"sink": _shown_sink(delivery.sink), "state": delivery.state,
+                 "attempts": delivery.attempts,
+                 "error": SECRETS.mask(delivery.last_error) if delivery.last_error else None})
     for event in rows:
         if as_json:
             emit_line({**event_document(event), "deliveries": deliveries.get(event.id, [])})
@@ -200,6 +204,12 @@ def events(
             typer.echo(f"{time_text(event.at)}  {event.kind:<16} {event.summary}  [{states}]")
     if not rows and not as_json:
         typer.echo("no events")
+
+
+def _shown_sink(name: str) -> str:
+    """A sink's name as shown: a webhook's URL masked, rows of older versions included."""
+    kind, _, where = name.partition(":")
+    return f"{kind}:{mask_url(where)}" if kind == "webhook" else name
 
 
 def _since(value: str) -> datetime:
@@ -232,7 +242,7 @@ def status(
     with session_factory(engine)() as session:
         report = health(session, engine, resolved, sites, next_runs, fail_after=fail_after)
     if as_json:
-        emit(report.as_dict())
+        emit(report.as_dict())  # known secrets masked by emit; errors by health()
     else:
         state = (f"[green]running[/green] ({report.scheduler_holder}, heartbeat "
                  f"{report.scheduler_heartbeat})" if report.scheduler_running
@@ -252,6 +262,6 @@ def status(
                           item.next_run_at or "-")
         print_wide(table, 170)
         for problem in report.problems:
-            console.print(f"[red]problem:[/red] {problem}")
+            console.print(f"[red]problem:[/red] {SECRETS.mask(problem)}")
     if report.problems:
         raise typer.Exit(ExitCode.FAILED)

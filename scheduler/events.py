@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from archive.redact import SECRETS
 from parsers.models import CellChange, CheckRow, Organisation, Report, ReportVersion
 from scheduler.models import (
     CHECKS_FAILED, PENDING, REPORT_NEW, REPORT_REMOVED, REPORT_REVISED, Event, EventDelivery,
@@ -56,9 +57,11 @@ def add_event(session: Session, *, key: str, kind: str, at: datetime, summary: s
     """Store an event (and a pending delivery per sink) unless one with its key exists."""
     if session.scalar(select(Event.id).where(Event.key == key)) is not None:
         return None
+    # Site events quote errors (a crawl's, a proxy's): no secret is stored with them.
     event = Event(key=key, kind=kind, at=at, site=site, scheduled_run_id=run_id,
                   report_id=report_id, organisation=organisation, year=year, url=url,
-                  summary=summary, detail=json.dumps(detail or {}, ensure_ascii=False))
+                  summary=SECRETS.mask_known(summary),
+                  detail=SECRETS.mask_known(json.dumps(detail or {}, ensure_ascii=False)))
     session.add(event)
     session.flush()
     for sink in sinks:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from archive.home import Home
 from archive.recover import process_alive
+from archive.redact import SECRETS
 from crawler.models import CrawlRun
 from crawler.outcome import unreachable
 from crawler.registry import Site
@@ -245,7 +246,7 @@ def _finish(runtime: Runtime, run_id: int, state: str, *, crawl_code: int | None
         row = session.get(ScheduledRun, run_id)
         if row is None:
             return
-        row.state, row.error = state, error
+        row.state, row.error = state, SECRETS.mask(error) if error else error
         row.finished_at = naive_utc(runtime.clock.now())
         row.crawl_exit_code, row.index_exit_code = crawl_code, index_code
         row.events = (row.events or 0) + events

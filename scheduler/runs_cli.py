@@ -154,8 +154,9 @@ def failures(
     as_json: JsonOption = False,
 ) -> None:
     """A crawl run's failed requests, grouped by kind: http (a final 4xx/5xx), network,
-    timeout, too_large, robots, offsite, trap, challenge, parse, archive; each with its URL,
-    HTTP status and reason."""
+    timeout, too_large, robots, offsite, trap, challenge, parse, archive (an answer not
+    archived, an archived copy unreadable), retries (a request tried too often); each with its
+    URL, HTTP status and reason."""
     _, engine = home_engine(home)
     with session_factory(engine)() as session:
         run = _crawl_run(session, run_id)

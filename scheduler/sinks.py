@@ -4,7 +4,9 @@ Each event has a delivery row per sink. Delivery is at least once and retried wi
 a webhook that is down gets its events when it is back, in order, across restarts of the
 scheduler (the rows are in the database); after ``max_attempts`` a delivery is given up and
 that is recorded too, with the last error. Sinks are named by a string (``log``,
-``webhook:URL``, ``email:ADDRESS,...``) so that the rows say where each event went.
+``webhook:URL``, ``email:ADDRESS,...``) so that the rows say where each event went; a
+webhook's name and errors show its URL masked (``?token=***``): rows, logs and
+`xxgk events` are read by more people than the settings file.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.redact import SECRETS, mask_url
 from archive.timespec import iso
 from scheduler.models import DELIVERED, GAVE_UP, PENDING, Event, EventDelivery
 
@@ -66,7 +69,14 @@ class WebhookSink:
     name: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.name = f"webhook:{self.url}"
+        self.name = f"webhook:{mask_url(self.url)}"
+
+    @property
+    def former_names(self) -> list[str]:
+        """The names earlier versions gave this sink (the whole URL): their rows are
+        renamed, so that no token stays in the database and pending ones go out."""
+        legacy = f"webhook:{self.url}"
+        return [legacy] if legacy != self.name else []
 
     def send(self, event: dict) -> None:
         body = json.dumps(event, ensure_ascii=False).encode("utf-8")
@@ -77,9 +87,10 @@ class WebhookSink:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise DeliveryError(f"HTTP {exc.code} from {self.url}") from exc
+            raise DeliveryError(f"HTTP {exc.code} from {mask_url(self.url)}") from None
         except (urllib.error.URLError, OSError) as exc:
-            raise DeliveryError(f"{self.url}: {getattr(exc, 'reason', exc)}") from exc
+            raise DeliveryError(SECRETS.mask(f"{mask_url(self.url)}: "
+                                             f"{getattr(exc, 'reason', exc)}")) from None
 
 
 @dataclass
@@ -125,6 +136,7 @@ class Deliverer:
     max_attempts: int = 8
     backoff: float = 30.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _renamed: bool = field(default=False, repr=False)
 
     @property
     def names(self) -> list[str]:
@@ -134,7 +146,18 @@ class Deliverer:
         """One pass; returns counts by outcome. One pass at a time (the service's loop and
         the jobs' ends both call it): two would send the same pending event twice."""
         with self._lock:
+            if not self._renamed:
+                self._rename_former()
             return self._deliver(now)
+
+    def _rename_former(self) -> None:
+        with self.sessions() as session:
+            for sink in self.sinks:
+                for former in getattr(sink, "former_names", []):
+                    session.execute(update(EventDelivery).where(EventDelivery.sink == former)
+                                    .values(sink=sink.name))
+            session.commit()
+        self._renamed = True
 
     def _deliver(self, now: datetime) -> dict[str, int]:
         by_name = {sink.name: sink for sink in self.sinks}
@@ -158,7 +181,7 @@ class Deliverer:
                     by_name[delivery.sink].send(event_document(event))
                 except Exception as exc:  # noqa: BLE001 - recorded; the others go on
                     failing.add(delivery.sink)
-                    delivery.last_error = str(exc)[:2000]
+                    delivery.last_error = SECRETS.mask(str(exc))[:2000]
                     if delivery.attempts >= self.max_attempts:
                         delivery.state = GAVE_UP
                         counts[GAVE_UP] += 1

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from archive.home import Home
 from archive.models import WarcFile
+from archive.redact import SECRETS
 from archive.timespec import iso
 from crawler.outcome import SUCCEEDED
 from crawler.registry import Site
@@ -94,7 +95,8 @@ def health(session: Session, engine: Engine, home: Home, sites: dict[str, Site],
         if tries:
             last = tries[0]
             item.last_run_at, item.last_result, item.last_error, item.last_trigger = (
-                _iso(last.started_at), last.result, last.error, last.trigger)
+                _iso(last.started_at), last.result,
+                SECRETS.mask(last.error) if last.error else None, last.trigger)
         success = next((a for a in tries if a.result == SUCCEEDED), None)
         item.last_success_at = _iso(success.started_at) if success else None
         if item.failures_in_a_row >= fail_after:

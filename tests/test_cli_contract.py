@@ -112,7 +112,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, portal: int) -> Home:
     sites = tmp_path_factory.mktemp("contract-sites")
     for key, host, port in (("live", "127.0.0.1", portal), ("dead", "localhost", _free_port())):
         entry = {"key": key, "name": f"{key} portal", "cms": "generic", "hosts": [host],
-                 "home": f"http://{host}:{port}/"}
+                 "home": f"http://{host}:{port}/", "allow_private_hosts": True}
         (sites / f"{key}.yaml").write_text(json.dumps(entry), encoding="utf-8")  # JSON is YAML
     built = Home(tmp_path_factory.mktemp("contract-home"), {"XXGK_SITES_DIR": str(sites)},
                  subprocess.CompletedProcess([], 0), {})

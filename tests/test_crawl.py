@@ -109,21 +109,20 @@ def test_no_request_outside_scope_or_against_robots(crawled):
 
 
 def test_crawl_delay_of_robots_is_applied(crawled):
-    """Scrapy counts a slot's delay from when it hands a request to the downloader; a busy
-    reactor (parsing, archiving with fsync) can send one request tens of ms late and the next
-    on time, so single gaps fall short by that jitter: large at the test's 0.1 s, negligible
-    at real delays (1.5-2 s). Hence: the median gap holds the delay, none is far below it."""
+    """Every gap between two requests to the host holds its Crawl-delay, the first after
+    robots.txt included: the delay is counted from each answer (crawler.downloader), so a
+    request a busy reactor sent late is not followed too soon (Scrapy counted it from when
+    it handed a request to the downloader, and single gaps fell tens of ms short)."""
     _, log, facts, _ = crawled
     wenshang = next(p for p in facts["portals"] if p["key"] == "wenshang")
     delay = wenshang["robots"]["crawl_delay"]
     assert delay == pytest.approx(0.1)  # Crawl-delay: 2, at the test time scale 0.05
-    times = sorted(e["t"] for e in log if e["host"] == "www.wenshang.gov.cn")[1:]  # robots first
-    gaps = sorted(b - a for a, b in zip(times, times[1:]))
-    assert gaps[len(gaps) // 2] >= delay, gaps[len(gaps) // 2]
-    # Known follow-up (issue 3 note): rare gaps far below the delay remain unexplained.
-    assert sum(g < delay / 2 for g in gaps) <= max(2, len(gaps) // 20), gaps[:5]
-    # The 429 limit is 0.025 s at this time scale: only that jitter can trip it, rarely.
-    assert len([e for e in log if e["host"] == "www.wenshang.gov.cn" and e["status"] == 429]) <= 2
+    for host in wenshang["hosts"]:
+        times = sorted(e["t"] for e in log if e["host"] == host)
+        gaps = sorted(b - a for a, b in zip(times, times[1:]))
+        assert gaps[0] >= delay - 0.005, (host, gaps[:5])  # the simulator's clock
+    # The 429 limit is 0.025 s at this time scale: never reached.
+    assert not [e for e in log if e["host"] in wenshang["hosts"] and e["status"] == 429]
 
 
 def test_traps_do_not_derail_the_run(crawled):

@@ -17,12 +17,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from aiohttp import web
+
+from tests.threaded_portal import ThreadedPortal
 
 HOST, MIRROR = "www.hostile.test", "mirror.hostile.test"  # the site's hosts
 ELSEWHERE = "www.elsewhere.test"  # out of scope: never to be requested
@@ -58,38 +59,12 @@ def _links(*pairs: tuple[str, str]) -> str:
     return "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in pairs)
 
 
-class HostilePortal:
-    """The portal as the crawl's forward proxy (absolute-form requests for any host), an
-    aiohttp server in a thread of the test process; it logs every request it receives."""
+class HostilePortal(ThreadedPortal):
+    """The portal as the crawl's forward proxy; it logs every request it receives."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.requests: list[tuple[str, str]] = []  # (host, path and query)
-        self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-
-    @property
-    def proxy(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> HostilePortal:
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout=10)
-        return self
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-
-    async def _serve(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self.handle)
-        # Handlers end when the client hangs up: the never-answering page must not outlive it.
-        self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.port = self._runner.addresses[0][1]
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         host, path = request.url.host or "", request.path

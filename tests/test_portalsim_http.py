@@ -36,7 +36,7 @@ _HREF = re.compile(r"""href=['"]([^'"]+)['"]""")
 _STUB = re.compile(rb"^<html><body><script>document\.cookie='([^;']+);.*location\.reload\(\)")
 # Inline-HTML forms whose <td>s hold the truth's cell texts (tests/portalsim/forms.py).
 TD_FORMS = (None, "rowspan_lost", TRADITIONAL)
-_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:万元|元)?|[-/—]")
+_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[万萬]元|元)?|[-/—]")  # 萬元: a traditional page
 
 
 # --- a client that gets through the wendeng JS challenge like the page's script does -------

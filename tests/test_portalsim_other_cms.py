@@ -26,7 +26,7 @@ REAL_UCAP_URL = ("http://www.shuyang.gov.cn/sygfj/gknb/202401/"
                  "2ecfb31a335f4d689220a3a23e24a986.shtml")
 SAMPLE = Path("/work/shared/real_samples/shuyang_fgj_2023_annual_report_ucap.html")
 _STUB = re.compile(rb"^<html><body><script>document\.cookie='([^;']+);.*location\.reload\(\)")
-_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:万元|元)?|[-/—]")
+_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[万萬]元|元)?|[-/—]")  # 萬元: a traditional page
 _FILES = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".zip", ".js", ".css")
 _MAGIC = {"application/pdf": b"%PDF", "application/msword": b"\xd0\xcf\x11\xe0",
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",

@@ -2,7 +2,9 @@
 
 Placed above HttpCompressionMiddleware (590) and RedirectMiddleware (600), so bodies are
 still compressed as the server sent them and redirects are archived too. The request part of
-the record is the request as sent (after cookies, user agent and compression headers).
+the record is the request as sent (after cookies, user agent and compression headers), less
+its credentials: Proxy-Authorization and Authorization always (``archive.redact``), and the
+headers the operator lists in XXGK_SECRET_HEADERS (e.g. ``Cookie``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from http import HTTPStatus
 from scrapy import Request
 from scrapy.http import Response
 
+from archive.redact import strip_credentials
 from archive.store import Archive, Exchange
 
 # Twisted has removed the chunked framing by the time we see the body: a reader must not try
@@ -35,6 +38,8 @@ class ArchiveMiddleware:
     def __init__(self, crawler, archive: Archive) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.archive = archive
+        # Headers an operator marks secret besides the credentials the archive always drops.
+        self.secret_headers = tuple(crawler.settings.getlist("XXGK_SECRET_HEADERS", []))
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -57,7 +62,8 @@ class ArchiveMiddleware:
         except ValueError:
             reason = ""
         exchange = Exchange(
-            url=response.url, method=request.method, request_headers=_pairs(request.headers),
+            url=response.url, method=request.method,
+            request_headers=strip_credentials(_pairs(request.headers), self.secret_headers),
             request_body=request.body or b"", protocol=response.protocol or "HTTP/1.1",
             status=response.status, reason=reason, response_headers=_pairs(response.headers),
             body=response.body, captured_at=datetime.now(timezone.utc).replace(tzinfo=None),

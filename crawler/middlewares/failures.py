@@ -2,9 +2,9 @@
 
 Placed lowest (50), so it sees what is left after retries, redirects and challenge handling:
 a final 4xx/5xx response, a challenge page the challenge middleware could not pass, or an
-exception (network, timeout, size cap, robots.txt, trap). A request for another host is
-refused before it reaches the downloader (Scrapy's offsite filter, at scheduling): the
-``OffsiteMiddleware`` here records those. The response itself is archived anyway; this is
+exception (network, timeout, size cap, robots.txt, trap, a spent retry budget: ``loops``).
+A request for another host is refused before it reaches the downloader (Scrapy's offsite
+filter, at scheduling): the ``OffsiteMiddleware`` here records those. The response itself is archived anyway; this is
 the operator's list of what went wrong.
 """
 
@@ -17,12 +17,15 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from crawler.middlewares.loops import CrawlClosing, RetryBudgetSpent
 from crawler.middlewares.traps import TrapRequest
 
 
 def failure_kind(exception: Exception) -> str:
     if isinstance(exception, TrapRequest):
         return "trap"
+    if isinstance(exception, RetryBudgetSpent):
+        return "retries"
     if isinstance(exception, IgnoreRequest):
         text = str(exception).lower()
         return "robots" if "robots" in text else "offsite" if "offsite" in text else "ignored"
@@ -80,6 +83,8 @@ class FailureMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, CrawlClosing):
+            return None  # not a failure: the run is interrupted, the next crawl resumes it
         kind = failure_kind(exception)
         reason = failure_reason(exception, request.meta.get("download_maxsize", self.max_size))
         tries = request.meta.get("retry_times", 0)

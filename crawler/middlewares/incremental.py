@@ -6,13 +6,19 @@
   the page and follows its links.
 - Resuming: when a killed run is taken up again, a request this run already got a final
   answer for is answered from the archive without touching the network. Retries made for a
-  challenge always go to the network.
+  challenge always go to the network, and so does robots.txt: its Crawl-delay is read from
+  the answer (``PolitenessMiddleware``), on every run.
+- An archived copy that cannot be read (a WARC file missing or damaged) is a failure of kind
+  ``archive``, recorded once per URL and run; the request goes on without it: once more,
+  unconditionally, after a 304 (never again conditionally: that would 304 for ever).
 
 Placed just above the archive middleware (950): its process_response sees the 304 after it
 was archived, and responses it makes are flagged so they are not archived a second time.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.http import Headers, Response
@@ -22,6 +28,7 @@ from sqlalchemy import select
 from archive.models import Capture
 from archive.store import Archive
 from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
+from crawler.middlewares.failures import record
 
 FROM_ARCHIVE = "xxgk_from_archive"
 _FINAL = {200, 203, 204, 206, 301, 302, 303, 307, 308, 404, 410}
@@ -32,6 +39,7 @@ class IncrementalMiddleware:
     def __init__(self, crawler, conditional: bool) -> None:  # type: ignore[no-untyped-def]
         self.crawler = crawler
         self.conditional = conditional
+        self._unreadable: set[str] = set()  # URLs whose archived copy failed, recorded once
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -45,7 +53,7 @@ class IncrementalMiddleware:
         spider = self.crawler.spider
         if request.meta.get("playwright"):
             return None
-        if getattr(spider, "resuming", False) and not any(
+        if getattr(spider, "resuming", False) and not _is_robots(request) and not any(
                 request.meta.get(mark) for mark in _RETRY_MARKS):
             answered = self._answered_in_run(request)
             if answered is not None:
@@ -110,14 +118,27 @@ class IncrementalMiddleware:
     def _response(self, request: Request, capture: Capture,
                   status: int | None = None) -> Response | None:
         try:
-            record = self.archive.read(capture)
-        except Exception as exc:  # noqa: BLE001 - damage is reported, the crawl goes on
-            self.crawler.spider.logger.error("archived copy of %s unreadable: %s",
-                                             capture.url, exc)
+            archived = self.archive.read(capture)
+        except Exception as exc:  # noqa: BLE001 - damage is recorded, the crawl goes on
+            self._unreadable_copy(request, capture, exc)
             return None
         headers = Headers()
-        for name, value in record.http_headers:
+        for name, value in archived.http_headers:
             headers.appendlist(name, value)
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=record.payload)
-        return cls(url=request.url, status=status or record.status or 200, headers=headers,
-                   body=record.payload, request=request, protocol="HTTP/1.1")
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.payload)
+        return cls(url=request.url, status=status or archived.status or 200, headers=headers,
+                   body=archived.payload, request=request, protocol="HTTP/1.1")
+
+    def _unreadable_copy(self, request: Request, capture: Capture, exc: Exception) -> None:
+        if request.url in self._unreadable:
+            return
+        self._unreadable.add(request.url)
+        self.crawler.spider.logger.error("archived copy of %s unreadable (asked for again "
+                                         "without it): %s", capture.url, exc)
+        record(self.crawler, request, "archive",
+               f"archived copy (capture {capture.id}) unreadable, fetched again without it: "
+               f"{type(exc).__name__}: {exc}"[:2000])
+
+
+def _is_robots(request: Request) -> bool:
+    return urlsplit(request.url).path == "/robots.txt"

@@ -17,7 +17,8 @@ request (milliseconds against the simulator, a fraction of a second on real port
 
 The delay is the largest of the site's DOWNLOAD_DELAY (given to the worker as
 XXGK_HOST_DELAY; its own slots then keep no delay), the robots.txt Crawl-delay and the 429
-backoff, both shared: one worker's 429 slows every worker down. A Retry-After moves the
+backoff, both shared: one worker's 429 slows every worker down, and every other answer
+brings the backoff halfway back down. A Retry-After moves the
 host's next send time for everyone. The state of a site's hosts is cleared when the site is
 seeded: a backoff lasts one run, as in one process.
 
@@ -67,7 +68,8 @@ return '0'
 """
 
 # KEYS: host. ARGV: token, status, retry-after, delay, max delay. The next send time is the
-# delay after this response (and after any Retry-After).
+# delay after this response (and after any Retry-After). A 429 doubles the backoff; any other
+# answer halves what it adds to the host's own delay (PolitenessMiddleware does the same).
 _GIVE_BACK = """
 local t = redis.call('TIME')
 local now = t[1] + t[2] / 1e6
@@ -75,10 +77,14 @@ if redis.call('HGET', KEYS[1], 'holder') == ARGV[1] then
   redis.call('HDEL', KEYS[1], 'holder', 'held_until')
 end
 local h = redis.call('HMGET', KEYS[1], 'crawl_delay', 'backoff', 'next')
-local base = math.max(tonumber(ARGV[4]), tonumber(h[1]) or 0, tonumber(h[2]) or 0)
+local floor = math.max(tonumber(ARGV[4]), tonumber(h[1]) or 0)
+local base = math.max(floor, tonumber(h[2]) or 0)
 local limit = tonumber(ARGV[5])
 if ARGV[2] == '429' then
   base = math.min(math.max(base * 2, 0.5), limit)
+  redis.call('HSET', KEYS[1], 'backoff', string.format('%.6f', base))
+elseif ARGV[2] ~= '0' and base > floor then
+  base = floor + (base - floor) / 2
   redis.call('HSET', KEYS[1], 'backoff', string.format('%.6f', base))
 end
 local nxt = math.max(tonumber(h[3]) or 0, now + base)

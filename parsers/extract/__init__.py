@@ -40,7 +40,7 @@ def extract(data: bytes, *, content_type: str | None = None, url: str | None = N
     fmt = sniff_format(data, content_type=content_type, url=url, headers=headers)
     try:
         return _run(fmt, data, url=url, headers=headers, limits=limits)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):  # MemoryError: for the sandbox to report
         raise
     except Exception as exc:  # a parser library's bug must not end the run
         raise ExtractionError(f"{fmt} extraction failed: {type(exc).__name__}: {exc}"[:500],

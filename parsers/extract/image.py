@@ -119,7 +119,7 @@ def decode(data: bytes) -> Image.Image:
                                       f"{MAX_PIXELS:,} pixel limit", kind="too_large")
             image.load()
             return _on_white(image)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ExtractionError(f"image too large: {exc}", kind="too_large") from exc

@@ -5,6 +5,9 @@ anything a server once sent (a 20 MB zip named .doc, an error page named .pdf, a
 download). One hostile file must cost a bounded amount of memory and time and end as an
 :class:`~parsers.document.ExtractionError` whose reason a person can act on, never as a hung
 worker or a traceback. The defaults live here, in one place, and can be overridden per call.
+What no check here can see (PDFium or LibreOffice allocating gigabytes, a converter that
+never returns) is bounded from outside, by the process a document is parsed in
+(``parsers.sandbox``: memory and time limits, the whole process tree killed).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ class Limits:
     zip_ratio_floor: int = 5 * MB  # members smaller than this are not ratio-checked
     max_zip_members: int = 10_000
     max_pdf_pages: int = 500
+    # One Flate stream inflated (pdf_inflate): an A4 page scanned at 600 dpi in colour is
+    # 100 MB; a content stream of NULs 1000 times its compressed size.
+    max_pdf_stream_bytes: int = 128 * MB
     # PDF pages without a text layer (scans) are read by OCR, a few seconds a page: so many
     # pages at most, so many seconds for all of them, pages rendered to so many pixels.
     max_ocr_pages: int = 30
@@ -103,16 +109,18 @@ def run_tool(cmd: Sequence[str], *, timeout: float, limits: Limits,
              name: str | None = None) -> subprocess.CompletedProcess[bytes]:
     """Run an external converter with a deadline.
 
-    The tool runs in its own session so a timeout kills the whole process group
+    The tool runs in a process group of its own so a timeout kills the whole group
     (``soffice`` is a launcher that forks ``soffice.bin``; killing only the launcher would
-    leave the converter running). Raises ExtractionError kind ``timeout`` on the deadline and
-    kind ``unsupported`` when the tool is not installed.
+    leave the converter running), but in the caller's session: a parser child
+    (``parsers.sandbox``) killed at its own limit takes its whole session with it, tools
+    included. Raises ExtractionError kind ``timeout`` on the deadline and kind
+    ``unsupported`` when the tool is not installed.
     """
     label = name or os.path.basename(cmd[0])
     try:
         process = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, env=dict(env) if env else None,
-                                   cwd=cwd, start_new_session=True)
+                                   cwd=cwd, process_group=0)
     except FileNotFoundError:
         raise ExtractionError(f"{label} is not installed", "unsupported") from None
     try:

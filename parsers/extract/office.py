@@ -58,7 +58,8 @@ def extract_office(data: bytes, fmt: str, *, limits: Limits = DEFAULT_LIMITS) ->
 
 def _env(home: str) -> dict[str, str]:
     # A UTF-8 locale: under LANG=C antiword prints '?' for every Chinese character.
-    return {**os.environ, "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    # TMPDIR: soffice's lock files and pipes go in the folder removed after the run.
+    return {**os.environ, "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 
 
 def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:

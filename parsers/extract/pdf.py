@@ -31,6 +31,7 @@ from parsers.document import Block, Document, ExtractionError, Table
 
 from .grid import GridBuilder
 from .limits import DEFAULT_LIMITS, Limits, human_size
+from .pdf_inflate import check_streams
 from .pdf_layout import FoundTable, Line, PageLayout, ReadTable, is_page_number
 
 if TYPE_CHECKING:
@@ -50,9 +51,10 @@ def extract_pdf(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     if b"%%EOF" not in tail:
         raise ExtractionError(f"truncated PDF: the file ends without %%EOF after "
                               f"{human_size(len(data))}; the download was probably cut off")
+    check_streams(data, limits)  # neither reader can be told a maximum inflated size
     try:
         return _extract_with_pdfium(data, limits)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - damaged, encrypted, rotated...: pdfplumber's turn
         log.debug("PDFium path declined (%s: %s): reading with pdfplumber",
@@ -78,7 +80,7 @@ def _extract_with_pdfplumber(data: bytes, limits: Limits) -> Document:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             _check_pages(len(pdf.pages), limits)
             return _read_with_scans(lambda: _plumber_pages(pdf.pages), data, limits)
-    except ExtractionError:
+    except (ExtractionError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises PSEOF, PDFSyntaxError, KeyError...
         # pdfplumber wraps pdfminer's errors in PdfminerException(error)

@@ -133,6 +133,8 @@ def _read_pages(data: bytes, numbers: list[int], limits: Limits, deadline: float
 
     try:
         pdf = PdfiumDocument(data)
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - PDFium's errors and Unsupported alike
         raise ExtractionError(f"PDFium cannot render the PDF: {exc}"[:300]) from None
     pages: list[_Page] = []

@@ -48,6 +48,8 @@ def read_tables(doc: Document) -> TablesResult:
     Never raises: a document mangled beyond reading gives no cells and a warning."""
     try:
         return _read(doc)
+    except MemoryError:  # the memory limit: the sandbox reports it
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad document must not end a parse run
         return TablesResult(None, [], [f"tables unreadable: {type(exc).__name__}: {exc}"])
 
