@@ -1,4 +1,4 @@
-"""parsers.checks: the 勾稽关系 of REPORT_FORMAT.md as recorded findings.
+"""parsers.checks: the 勾稽关系 of docs/report-format.md as recorded findings.
 
 A failed check is data about the report, never an error; a blank counts as 0; a check with
 none of its cells present is not run. The simulator's oracle (tests/portalsim/figures.py)

@@ -1,4 +1,4 @@
-"""`xxgk parse FILE --json`: the contract of REPORT_FORMAT.md, from the installed command, on
+"""`xxgk parse FILE --json`: the contract of docs/report-format.md, from the installed command, on
 the real samples and the seeds (files as they are, no database)."""
 
 from __future__ import annotations

@@ -233,7 +233,7 @@ def test_seed_001_tables_drawn_from_its_prose(world_truth):
 
 
 def _my_failing_checks(report: dict) -> set[str]:
-    """The 勾稽关系 of REPORT_FORMAT.md, computed here from the truth cells alone."""
+    """The 勾稽关系 of docs/report-format.md, computed here from the truth cells alone."""
     cells = _cells(report)
     v = lambda key: (cells[key]["value"] or 0) if key in cells else 0  # noqa: E731
     rows = list(dict.fromkeys(c["row"] for c in report["cells"] if c["table"] == "applications"))

@@ -285,7 +285,7 @@ def _v(cells: dict[str, Cell], key: str) -> Number:
 
 
 def check_results(cells: dict[str, Cell], layout: str) -> dict[str, bool]:
-    """Every 勾稽关系 of REPORT_FORMAT.md, by name -> holds."""
+    """Every 勾稽关系 of docs/report-format.md, by name -> holds."""
     if not cells:
         return {}
     results: dict[str, bool] = {}

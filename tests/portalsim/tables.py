@@ -1,6 +1,6 @@
 """The three statistical tables of an annual report, in both official layouts.
 
-Holds the canonical ids of ../shared/REPORT_FORMAT.md and builds, for one report, a grid of
+Holds the canonical ids of docs/report-format.md and builds, for one report, a grid of
 cells (with rowspan/colspan, as the official templates draw them) that the HTML, DOCX and
 image renderers all draw from. Labels can be disturbed the way real reports disturb them.
 """

@@ -2,7 +2,7 @@
 
 ``python -m tests.portalsim truth --as-of DATE`` prints it as JSON: every report with its
 portal, unit, credit code, year, layout, rendering, every URL it can be fetched at, all its
-table values in the canonical ids of REPORT_FORMAT.md, the facts its prose states and the
+table values in the canonical ids of docs/report-format.md, the facts its prose states and the
 checks it fails; decoys; the changes between dates; the traps.
 
 Value conventions: ``value`` is the number a cell means (``-``, ``/``, ``—`` mean 0) and

@@ -11,7 +11,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-# The canonical ids of ../shared/REPORT_FORMAT.md as they stood when the views were made
+# The canonical ids of docs/report-format.md as they stood when the views were made
 # (frozen here: a migration must not change when the parser's code does).
 APPLICANTS = ["natural_person", "commercial_enterprise", "research_institution",
               "social_welfare_org", "legal_service_org", "other_org", "total"]
