@@ -27,6 +27,7 @@ from tests.portalsim.forms import TRADITIONAL
 from tests.portalsim.hostility import fnv1a32
 from tests.portalsim.traditional import traditional_text
 from tests.portalsim.world import DEFAULT_AS_OF
+from tests.served_cells import td_texts, truth_values, value_cells
 
 BEFORE = date(2024, 6, 30)  # before the 2024 reports, the revision, the removal and the move
 HANWEB = ("jiaxiang", "wenshang", "wendeng", "yanzhou")  # TRS/Ucap: test_portalsim_other_cms
@@ -36,7 +37,6 @@ _HREF = re.compile(r"""href=['"]([^'"]+)['"]""")
 _STUB = re.compile(rb"^<html><body><script>document\.cookie='([^;']+);.*location\.reload\(\)")
 # Inline-HTML forms whose <td>s hold the truth's cell texts (tests/portalsim/forms.py).
 TD_FORMS = (None, "rowspan_lost", TRADITIONAL)
-_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[万萬]元|元)?|[-/—]")  # 萬元: a traditional page
 
 
 # --- a client that gets through the wendeng JS challenge like the page's script does -------
@@ -139,23 +139,9 @@ def _records(xml: str) -> list[str]:
     return [_HREF.search(r).group(1) for r in _RECORD.findall(xml)]
 
 
-def _truth_values(report: dict) -> list[str]:
-    """Non-blank raw cell texts of a report, whitespace removed, in reading order."""
-    return [re.sub(r"\s", "", c["raw"]) for c in report["cells"] if c["raw"].strip()]
-
-
 def _as_written(report: dict, text: str) -> str:
     """A traditional page writes its title in traditional characters."""
     return traditional_text(text) if report["form"] == TRADITIONAL else text
-
-
-def _value_cells(texts: list[str]) -> list[str]:
-    cleaned = [re.sub(r"\s", "", t or "") for t in texts]
-    return [t for t in cleaned if _VALUE.fullmatch(t)]
-
-
-def _td_texts(page: str) -> list[str]:
-    return [_text_of(td) for td in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
 
 
 # --- home, columns and lists ---------------------------------------------------------------
@@ -468,7 +454,7 @@ def test_report_pages_carry_their_rendering(fetched, world_truth):
             if rendering == "html":
                 # Forms that flatten the tables or respell values: test_portalsim_variety.py.
                 if report["form"] in TD_FORMS:
-                    assert _value_cells(_td_texts(page)) == _truth_values(report), u["url"]
+                    assert value_cells(td_texts(page)) == truth_values(report), u["url"]
             elif rendering == "image":
                 for image in (x for x in report["urls"] if x["role"] == "table_image"):
                     assert urlsplit(image["url"]).path in page, u["url"]
@@ -533,7 +519,7 @@ def test_docx_tables_hold_the_truth_values(fetched, world_truth):
         assert len(document.tables) == 3
         texts = ["".join(t.text or "" for t in tc.iter(qn("w:t")))
                  for table in document.tables for tc in table._tbl.iter(qn("w:tc"))]
-        assert _value_cells(texts) == _truth_values(report), report["id"]
+        assert value_cells(texts) == truth_values(report), report["id"]
 
 
 def _antiword(body: bytes, tmp_path) -> str:
@@ -548,7 +534,7 @@ def _antiword(body: bytes, tmp_path) -> str:
 
 def _table_cells(text: str) -> Counter:
     """Value-like cells of antiword's table rows (lines framed by |)."""
-    return Counter(_value_cells([c for line in text.split("\n") if line.startswith("|")
+    return Counter(value_cells([c for line in text.split("\n") if line.startswith("|")
                                  for c in line.strip("|").split("|")]))
 
 
@@ -587,7 +573,7 @@ def test_doc_tables_are_recovered_by_libreoffice(fetched, world_truth, tmp_path)
         document = docx.Document(str(tmp_path / "out" / f"r{n}.docx"))
         texts = ["".join(t.text or "" for t in tc.iter(qn("w:t")))
                  for table in document.tables for tc in table._tbl.iter(qn("w:tc"))]
-        assert _value_cells(texts) == _truth_values(report), report["id"]
+        assert value_cells(texts) == truth_values(report), report["id"]
 
 
 def test_pdf_is_read_by_pdfplumber(fetched, world_truth):
@@ -600,8 +586,8 @@ def test_pdf_is_read_by_pdfplumber(fetched, world_truth):
             cells = [cell for page in pdf.pages for table in page.extract_tables()
                      for row in table for cell in row if cell]
         assert re.sub(r"\s", "", report["title"]) in re.sub(r"\s", "", text), report["id"]
-        found = Counter(_value_cells(cells))
-        wanted = Counter(_truth_values(report))
+        found = Counter(value_cells(cells))
+        wanted = Counter(truth_values(report))
         assert not wanted - found, (report["id"], wanted - found)
         nonzero = [re.sub(r"\s", "", c["raw"]) for c in report["cells"] if c["value"]]
         assert all(n in text.replace(" ", "") for n in nonzero[:8]), report["id"]
@@ -799,11 +785,11 @@ def test_revised_report_served_by_date(client, client_before, world, world_truth
     rid = world_truth["events"]["revised"]["report"]
     now = next(r for r in world_truth["reports"] if r["id"] == rid)
     then = next(r for r in truth(world, BEFORE)["reports"] if r["id"] == rid)
-    assert _truth_values(now) != _truth_values(then)
+    assert truth_values(now) != truth_values(then)
     url = _url_of(now, "endpoint")
     assert url == _url_of(then, "endpoint")
-    assert _value_cells(_td_texts(client.get(url).text)) == _truth_values(now)
-    assert _value_cells(_td_texts(client_before.get(url).text)) == _truth_values(then)
+    assert value_cells(td_texts(client.get(url).text)) == truth_values(now)
+    assert value_cells(td_texts(client_before.get(url).text)) == truth_values(then)
 
 
 def test_reports_of_2024_appear_in_2025(client, client_before, world, world_truth):
@@ -924,7 +910,6 @@ def test_mirror_host_serves_only_its_articles(client, world_truth):
     assert client.get(url).status == 200
     assert client.get(url.replace("xxgk.wenshang.gov.cn", "www.wenshang.gov.cn")).status == 404
     assert client.get("http://xxgk.wenshang.gov.cn/").status == 404
-
 
 
 def test_downloads_behind_a_cookie_stub(world_truth, calm_sim):

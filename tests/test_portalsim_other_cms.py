@@ -20,13 +20,13 @@ import pytest
 
 from tests.conftest import ProxyClient, Response
 from tests.portalsim.traditional import traditional_text
+from tests.served_cells import td_texts, truth_values, value_cells
 
 HOSTS = {"hongze": "www.hongze.gov.cn", "shuyang": "www.shuyang.gov.cn"}
 REAL_UCAP_URL = ("http://www.shuyang.gov.cn/sygfj/gknb/202401/"
                  "2ecfb31a335f4d689220a3a23e24a986.shtml")
 SAMPLE = Path("/work/shared/real_samples/shuyang_fgj_2023_annual_report_ucap.html")
 _STUB = re.compile(rb"^<html><body><script>document\.cookie='([^;']+);.*location\.reload\(\)")
-_VALUE = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[万萬]元|元)?|[-/—]")  # 萬元: a traditional page
 _FILES = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".zip", ".js", ".css")
 _MAGIC = {"application/pdf": b"%PDF", "application/msword": b"\xd0\xcf\x11\xe0",
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document": b"PK\x03\x04",
@@ -90,20 +90,6 @@ def _list_links(base: str, page: str) -> list[str]:
     """The records of a list page (<li><a title=...> followed by a date)."""
     return [urljoin(base, html.unescape(h)) for h in re.findall(
         r'<li><a href="([^"]+)" target="_blank" title="[^"]*">', page)]
-
-
-def _value_cells(texts: list[str]) -> list[str]:
-    cleaned = [re.sub(r"\s", "", t or "") for t in texts]
-    return [t for t in cleaned if _VALUE.fullmatch(t)]
-
-
-def _td_texts(markup: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", td))
-            for td in re.findall(r"<td[^>]*>(.*?)</td>", markup, re.S)]
-
-
-def _truth_values(report: dict) -> list[str]:
-    return [re.sub(r"\s", "", c["raw"]) for c in report["cells"] if c["raw"].strip()]
 
 
 # --- the portals in the truth --------------------------------------------------------------
@@ -190,7 +176,7 @@ def test_report_pages_carry_their_rendering(calm, world_truth, key):
         # Forms that flatten the tables or respell values: tests/test_portalsim_variety.py.
         if report["rendering"] == "html" and report["form"] in (None, "rowspan_lost",
                                                                  "traditional"):
-            assert _value_cells(_td_texts(body)) == _truth_values(report), url
+            assert value_cells(td_texts(body)) == truth_values(report), url
         elif report["rendering"] in ("image", "prose"):
             assert "<table" not in body
         elif report["rendering"] in ("docx", "doc", "pdf"):
@@ -355,7 +341,7 @@ def test_ucap_detail_page_has_the_real_sample_tags(calm, world_truth):
     assert '<font style="font-family: 微软雅黑;" face="方正仿宋_GBK">' in content
     report = next(r for r in _reports(world_truth, "shuyang")
                   if r["urls"][0]["url"] == REAL_UCAP_URL)
-    assert _value_cells(_td_texts(content)) == _truth_values(report)
+    assert value_cells(td_texts(content)) == truth_values(report)
 
 
 def test_ucap_attachments_are_in_the_metadata_table(calm, world_truth):
