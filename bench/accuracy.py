@@ -12,13 +12,13 @@ that cell the same number (or null for a cell that holds no number). Also counte
 text may not show: the target is none).
 
 Each file has a ``split``, fixed when it was added: ``build`` (80 % of the first batch),
-``heldout`` (its other 20 %) and ``heldout2`` (a second batch gathered after the first
-parser work). The figures of an unseen batch are what users will see on reports nobody has
-looked at, so they are printed apart, and its files are listed among the worst only with
+``heldout`` (its other 20 %), ``heldout2`` (a second batch gathered after the first
+parser work) and ``heldout3`` (a third batch, gathered once held out 2 had been opened).
+The figures of an unseen batch are what users will see on reports nobody has looked at, so they are printed apart, and its files are listed among the worst only with
 ``--show-heldout`` (keep them unseen while building). A batch is unseen until its figure has
 been measured and reported once (``SPLITS``, ``UNSEEN``).
 
-Usage: python bench/accuracy.py [--split build|heldout|heldout2|all] [--worst 15] [--as-page]
+Usage: python bench/accuracy.py [--split build|heldout|heldout2|heldout3|all] [--worst 15] [--as-page]
                                 [--show-heldout] [--json] [--only ID_SUBSTRING] [--derived]
 ``--as-page`` wraps each text report in the article page a portal would serve (the HTML
 path), as a second figure. ``--derived`` adds a second section: the files made from real
@@ -56,9 +56,10 @@ FIELD_KINDS = ("organisation", "year", "layout", "cell", "prose_cell")
 SPLITS = {
     "build": "build (80 % of batch 1)",
     "heldout": "held out 1 (20 % of batch 1; measured once on 2026-12-07, open since)",
-    "heldout2": "held out 2 (batch 2, unseen while building)",
+    "heldout2": "held out 2 (batch 2; measured once on 2026-12-07, open since)",
+    "heldout3": "held out 3 (batch 3, unseen while building)",
 }
-UNSEEN = frozenset({"heldout2"})  # their files are listed only with --show-heldout
+UNSEEN = frozenset({"heldout3"})  # their files are listed only with --show-heldout
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>
 <body><div class="header">政府信息公开</div><div class="main"><div class="article">
 <h1 class="title">{title}</h1><div class="info">发布时间：2024-01-15 来源：本网</div>
@@ -234,7 +235,7 @@ def print_groups(title: str, groups: dict[str, list[Outcome]]) -> None:
               f"  extra {s['extra_values']}")
 
 
-def print_worst(outcomes: list[Outcome], count: int) -> None:
+def print_worst(outcomes: list[Outcome], count: int, lines: int = 6) -> None:
     ranked = sorted(outcomes, key=lambda o: (-(o.fields - o.correct) - len(o.extra), o.id))
     print(f"\n-- worst {count} ({'; '.join(sorted({o.split for o in outcomes}))})")
     for outcome in ranked[:count]:
@@ -243,9 +244,9 @@ def print_worst(outcomes: list[Outcome], count: int) -> None:
             break
         print(f"   {outcome.id}: {missed}/{outcome.fields} wrong, {len(outcome.extra)} extra"
               + (f", {outcome.error}" if outcome.error else ""))
-        for line in outcome.wrong[:6]:
+        for line in outcome.wrong[:lines]:
             print(f"      - {line}")
-        for line in outcome.extra[:3]:
+        for line in outcome.extra[:max(3, lines // 2)]:
             print(f"      + extra {line}")
 
 
@@ -259,6 +260,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     parser.add_argument("--worst", type=int, default=15, help="files listed (build split)")
+    parser.add_argument("--lines", type=int, default=6,
+                        help="wrong fields listed per file (extra values: half as many)")
     parser.add_argument("--show-heldout", action="store_true",
                         help="also list held-out files among the worst (final reports only)")
     parser.add_argument("--as-page", action="store_true",
@@ -312,7 +315,7 @@ def print_report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
     print_groups("layout (expected)", grouped(build, lambda o: [str(o.layout)]))
     print_groups("variant", grouped(build, lambda o: o.variants or ["(none)"]))
     shown = outcomes if args.show_heldout else build
-    print_worst(shown, args.worst)
+    print_worst(shown, args.worst, args.lines)
 
 
 if __name__ == "__main__":

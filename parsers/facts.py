@@ -46,7 +46,7 @@ _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉
 # year's new requests.
 _NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
                   # …申请15件，其中新收到14件，结转上年度办理1件: 15 is both together.
-                  r"(?![,，]?其中[^。;；]{0,30}(?:结转上|上(?:一)?年(?:度)?结转|新收))")
+                  r"(?![,，]?其中[^。;；]{0,16}(?:结转上|上(?:一)?年(?:度)?结转|新收))")
 # Words that make a stretch of prose about something else than requests for information.
 _OTHER_MATTER = r"复议|诉讼|投诉|举报|信访|咨询|留言|建议|提案|审批|费"
 _GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
@@ -75,7 +75,9 @@ _PEOPLE = re.compile(r"公民|自然人|个人|群众")
 _ORGANISATIONS = re.compile(r"法人|企业|组织")
 # Where a sentence counts the requests received (its number aside).
 _APPLICATION = re.compile(rf"{_RECEIVED}(?:{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST})"
-                          rf"|了?{_TOTAL}(?:{NUMBER})(?:件|份|个|条))")
+                          rf"|了?{_TOTAL}(?:{NUMBER})(?:件|份|个|条))"
+                          # 共处理依申请公开件98件: a count of the requests, whatever its verb
+                          rf"|{_ON_REQUEST}(?:件|事项){_TOTAL}(?:{NUMBER})(?:件|份|个)")
 
 
 def _from_everyone(before: str, match: re.Match[str]) -> bool:
@@ -93,7 +95,17 @@ def _after_application(before: str, match: re.Match[str]) -> bool:
     """A bare 办结12件 or 2件结转下年 is about the requests the same sentence has just
     counted (收到依申请公开14件…，已办结12件), and about nothing else since."""
     found = list(_APPLICATION.finditer(before))
-    return bool(found) and re.search(_OTHER_MATTER, before[found[-1].end():]) is None
+    if not found or re.search(_OTHER_MATTER, before[found[-1].end():]) is not None:
+        return False
+    # A bare count (受理2720件) counts requests for information only where what comes
+    # before it is not about another service (12345市民服务热线共受理2720件…办结2680件).
+    counted = found[-1]
+    return bool(re.search(r"信息|申请", counted.group(0))) or re.search(
+        _OTHER_SERVICE, before[:counted.start()]) is None
+
+
+# Services whose counts a report gives beside its requests for information.
+_OTHER_SERVICE = _OTHER_MATTER + r"|热线|信箱|12345|窗口|办件|政务服务|来电|工单"
 
 
 def _about_information(before: str, match: re.Match[str]) -> bool:
@@ -101,7 +113,13 @@ def _about_information(before: str, match: re.Match[str]) -> bool:
     about another matter (审批服务…共受理申请121510件: applications for licences)."""
     if re.search(r"信息|依申请", match.group(0)):
         return True
-    return re.search(_OTHER_MATTER + "|窗口|办件|政务服务", before) is None
+    return re.search(_OTHER_SERVICE, before) is None
+
+
+def _not_received_too(before: str, match: re.Match[str]) -> bool:
+    """收到依法处理依申请公开共6件: the requests received, handled as the law says; not a
+    count of those processed (收到和办理…12件 names both, and is both)."""
+    return re.search(rf"{_RECEIVED}(?:依法)?$", before) is None
 
 
 def _not_a_part(before: str, match: re.Match[str]) -> bool:
@@ -120,18 +138,23 @@ _RULES = (
           rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请|办理事项|事项|信息)?)"
           rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
     _rule("applications_received",
-          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}申请|申请)"
+          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
           r"(?!人)"),
     _rule("applications_received",
           rf"{_CLAUSE_START}(?:新收|收到|受理)?{_ASKED}(?:的)?(?:数量|总数|数)(?:为|是)?{_TOTAL}"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_received",
           rf"{_CLAUSE_START}依申请公开{_TOTAL}{_N}(?:件|次){_NOT_INCLUDING}", _not_a_part),
+    _rule("applications_received",  # 2019年依申请公开共受理2件
+          rf"(?<![^，,；;:：])(?:\d{{4}}年度?)?(?:全年|本年度|本年)?{_ON_REQUEST}(?:的)?(?:申请)?{_TOTAL}"
+          rf"{_RECEIVED}{_N}(?:件|个|份)"
+          rf"{_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",
           rf"(?:未|没有)(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,20}}?"
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
           rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
-    _rule("applications_received", r"(?:无|没有)(?:依法)?依?申请公开(?:的)?(?:件|事项|情况|申请)"),
+    _rule("applications_received",
+          r"(?:无|没有)(?:依法)?依?申请公开(?:的)?(?:件|事项|情况|申请|政府信息)"),
     _rule("applications_received",
           rf"其中(?:本年(?:度)?)?新(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
     _rule("applications_carried_over",
@@ -139,6 +162,11 @@ _RULES = (
     _rule("applications_carried_over",
           rf"{_LAST_YEAR}(?:结转|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
+    _rule("applications_carried_over",  # 办结99件，1件为上年度结转办理件
+          rf"{_N}(?:件|个|份)(?:为|是|系|属)?{_LAST_YEAR}(?:结转|遗留)", _after_application),
+    _rule("applications_carried_over",  # (2022年) …以及2021年转办依申请公开2件: the year before
+          rf"(?P<y>\d{{4}})年(?:度)?(?:结转|转办|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)"
+          rf"{_TOTAL}{_N}(?:件|个|份)"),
     _rule("applications_granted",
           rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)(?:的)?(?:答复数?)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|条)"),
@@ -146,7 +174,7 @@ _RULES = (
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
     _rule("applications_processed",
           rf"(?:办结|办理|处理|答复)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请)?)"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)", _not_received_too),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
@@ -160,10 +188,13 @@ _RULES = (
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
+    _rule("applications_carried_forward",  # (2022年…) 剩余4件转2023年办理: the year after
+          rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
+          rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),
     _rule("applications_carried_forward",
           rf"(?:无|没有|不存在)(?:结转{_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
     _rule("administrative_reviews",
-          rf"行政复议(?:案件|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
+          rf"行政复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
     _rule("administrative_reviews",
           rf"{_N}(?:件|份|起)(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
           r"(?!(?:和|、|及|与)(?:提起)?行政诉讼)"),
@@ -171,7 +202,7 @@ _RULES = (
           r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
           r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
     _rule("administrative_reviews",
-          r"(?:未发生|未出现|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,20}?(?:行政)?复议"
+          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,20}?(?:行政)?复议"
           r"(?!被?纠错|败诉)"),
     _rule("administrative_litigations",
           rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
@@ -194,11 +225,11 @@ _CELL_ONLY = frozenset({"applications_carried_over", "applications_processed",
 _CUES = {
     "active_disclosure_items": ("主动公开", "主动发布", "公开政府信息"),
     "applications_received": ("申请", "要求公开"),
-    "applications_carried_over": ("结转", "遗留"),
+    "applications_carried_over": ("结转", "遗留", "转办"),
     "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
     "applications_partially_granted": ("部分公开",),
     "applications_processed": ("办结", "办理", "处理", "答复"),
-    "applications_carried_forward": ("下年", "下一年"),
+    "applications_carried_forward": ("下年", "下一年", "剩余", "剩下", "尚有", "还有"),
     "administrative_reviews": ("复议",),
     "administrative_litigations": ("诉讼",),
     "processing_fees_yuan": ("收取", "收费"),
@@ -254,6 +285,8 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                     continue
                 if rule.applies and not rule.applies(_sentence_before(text, at), match):
                     continue
+                if not _named_year_fits(rule.name, match, year):
+                    continue
                 number = match.groupdict().get("n")
                 value = to_number(number) if number is not None else 0
                 if value is None:
@@ -303,6 +336,16 @@ def _sentence_before(text: str, at: int) -> str:
     """The text from the start of the full sentence (after 。 or a line break; a ； does not
     end it) up to ``at``: what a number's sense may depend on."""
     return text[max(text.rfind(c, 0, at) for c in _FULL_STOP) + 1:at]
+
+
+def _named_year_fits(name: str, match: re.Match[str], year: int | None) -> bool:
+    """A rule that names the year its requests come from or go to (group ``y``) counts
+    only for the year before the report's (carried over) or after it (carried forward)."""
+    named = match.groupdict().get("y")
+    if named is None:
+        return True
+    step = -1 if name == "applications_carried_over" else 1
+    return year is not None and int(named) == year + step
 
 
 def _about_other_year(sentence: str, at: int, year: int | None) -> bool:

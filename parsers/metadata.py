@@ -39,7 +39,11 @@ _URL_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/|/t(\d{4})(\d{2})(\d{2
 _URL_YEAR = re.compile(r"[?&]fbtime=(\d{4})")
 
 _STAT_PERIOD = re.compile(rf"统计(?:期限|时限|时间跨度|时间段|时间|时段|区间|周期)[^。]{{0,12}}?{YEAR}年"
-                          rf"|所列数据[^。]{{0,10}}?截[止至](?:日期|时间)?[为到至:：]?{YEAR}年")
+                          rf"|所列数据[^。]{{0,10}}?截[止至](?:日期|时间)?[为到至:：]?{YEAR}年"
+                          # 统计期限自2015-1-1起 (a template that wrote every 年 as -)
+                          r"|统计(?:期限|时限)[^。]{0,12}?(\d{4})-\d{1,2}-\d{1,2}"
+                          # 截止2023年12月31日我局…发布…: the year's end
+                          rf"|截[止至]到?{YEAR}年12月31日")
 # A title's year, not a date in it (the chrome of a page: 2019年12月3日星期二).
 _TITLE_YEAR = re.compile(rf"{YEAR}年(?!\d{{1,2}}月)")
 _TAIL_LINES = 8
@@ -48,9 +52,9 @@ _SITE_SUFFIX = re.compile(r"^(.*?(?:报告|年报)(?:[（(][^）)]{0,12}[)）])?
 # written 国办公开函 or with other brackets too), or for 2021 the notice's title
 # 关于印发《中华人民共和国政府信息公开工作年度报告格式》的通知. The 2019 notice's title
 # (关于政府信息公开工作年度报告有关事项的通知) is cited by 2021-form reports too: not a sign.
-_FORM_2021 = re.compile(r"公开办?函[〔\[［(（【]2021[〕\]］)）】]30号"
+_FORM_2021 = re.compile(r"公开办?函[〔\[［(（【]2021[〕\]］)）】]?30号"
                         r"|印发[《〈<]?中华人民共和国政府信息公开工作年度报告格式")
-_FORM_2019 = re.compile(r"公开办?函[〔\[［(（【]2019[〕\]］)）】]60号")
+_FORM_2019 = re.compile(r"公开办?函[〔\[［(（【]2019[〕\]］)）】]?60号")  # 〔201960号: 〕 lost
 
 
 @dataclass

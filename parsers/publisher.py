@@ -23,10 +23,12 @@ from .titles import clean_title
 from .traditional import simplified
 
 # 现公布/现公开/现发布《X2022年…》, 现公布X政府信息公开工作年度报告 (no year).
-PUBLISHED_AS = re.compile(rf"(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)《?(.{{2,40}}?)"
+PUBLISHED_AS = re.compile(rf"(?:(?:现|特)(?:向社会)?|向社会)(?:予以)?(?:公布|公开|发布)《?(?:\d{{4}}年度?)?(.{{2,40}}?)"
                           rf"(?:{YEAR}年|信息公开|政务公开)")
 # 现将2021年迎宾路街道办事处政府信息公开情况报告如下: the body after the year.
 _REPORTED_AS = re.compile(rf"现将{YEAR}年度?(.{{2,30}}?)(?:政府信息公开|政务公开|信息公开)")
+# 现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开, 现将茅坪回族镇2022年度…报告如下.
+_REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 _COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
 _COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
 _CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
@@ -70,11 +72,12 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
                        r"|厅|办|中心|院|公司)$")
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
-_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经)"
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向)"
                          r"|^(?:[省市县区镇乡旗])?(?:人民)?(?:政府|街道)$|[了的]|[全各本我该](?:[县区市旗镇乡]|街道)$")
 _TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
 # 济宁市汶上县 / 淮安市洪泽区: what may stand before a body's name in its fuller form.
 _DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))+")
+_SPAM_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc|top)")
 OPENING_CHARS = 3000  # where the opening sentence and the overview's first lines are
 
 
@@ -84,8 +87,9 @@ def clean_org(name: str | None) -> str | None:
     (河东乡政府信息公开 -> 河东乡), and so is an explanation in brackets (以下简称…)."""
     if not name:
         return None
-    name = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]*[）)]?$", "", name)
+    name = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]*[）)]?$|[（(]机关[）)]$", "", name)
     name = name.strip("《》〈〉<>“”\"'‘’「」:：，,、|｜ ")
+    name = _SPAM_DOMAIN.sub("", name)  # a copying site's watermark: puroview.com溪下乡
     name = re.sub(r"^关于", "", name).removesuffix("的").removesuffix("关于")
     name = re.sub(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?$", "", name) or name
     if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
@@ -116,7 +120,7 @@ def _opening_org(text: str) -> str | None:
     for match in _COMPILED_BY.finditer(head):
         if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
             return org
-    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2)):
+    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2), (_REPORTED_BEFORE_YEAR, 1)):
         match = pattern.search(head)
         if match and (org := clean_org(match.group(group))):
             return org
@@ -139,6 +143,8 @@ def _contact_org(text: str) -> str | None:
     if not match:
         return None
     name = match.group(1) or match.group(2)
+    if office := _DISCLOSURE_OFFICE.match(name):  # 青龙镇政府信息公开领导小组办公室
+        return clean_org(office.group(1) + (office.group(2) or ""))
     government = _GOVERNMENT.match(name)
     name = government.group(0) if government else _OFFICE.sub("", name) or name
     return clean_org(name)

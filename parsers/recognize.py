@@ -33,9 +33,13 @@ _OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列
 # The opening that announces this very report (本报告由…, 现公布…年度报告, 现将…报告如下):
 # notices about reports say 本通知 and 通知如下.
 _OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|根据|依据|依照|按照|所列|数据|内容|包括|全文)"
-                          r"|编制(?:了)?本(?:年度)?(?:报告|年报)"
+                          r"|(?:编制|制作|形成)(?:了)?本(?:年度)?(?:报告|年报)"
                           r"|(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?(?:年度报告|年报)"
-                          r"|现将[^。]{0,60}?报告如下")
+                          r"|现将[^。]{0,60}?(?:报告|汇报|报告汇报)如下")
+# The statement only a report makes of itself: the period its own figures cover
+# (本年报中所列数据的统计期限自2017年1月1日起至2017年12月31日止), beside the report's name.
+_OWN_PERIOD = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,12}?(?:统计期限|统计时限)[^。]{0,6}?自"
+                         r"[^。]{0,20}?起?至")
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
@@ -83,6 +87,10 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     # announces this report.
     if (sections or labels >= 2) and _OWN_OPENING.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening announces the report; {evidence}"
+    # An excerpt cut before its first heading: the opening names the report and states the
+    # period of its own figures.
+    if _OWN_PERIOD.search(head) and "信息公开工作年度报告" in head:
+        return True, f"no report title, but the opening states the report's own period; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
 
 

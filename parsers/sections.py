@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from .contract import Section
 from .document import Document
 from .numerals import squeeze
+from .traditional import any_simplified
 
 TITLES = {
     1: "总体情况",
@@ -71,6 +72,7 @@ def classify_heading(line: str, brackets: bool = False) -> tuple[int, bool] | No
     text = line.strip().strip("\t ")
     if not text or "\t" in text or len(text) > _MAX_LINE:
         return None
+    text = any_simplified(text)  # 一、總體情況
     if brackets:
         text = _BRACKETS.sub(r"\1、", text, count=1)
     if _SUB_NUMBER.match(text):

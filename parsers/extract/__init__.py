@@ -20,6 +20,7 @@ from __future__ import annotations
 from parsers.document import Document, ExtractionError
 
 from .limits import DEFAULT_LIMITS, Limits, check_input
+from .reading_aids import strip_document
 from .sniff import Format, sniff_format
 
 __all__ = ["DEFAULT_LIMITS", "ExtractionError", "Limits", "extract", "sniff_format"]
@@ -39,7 +40,7 @@ def extract(data: bytes, *, content_type: str | None = None, url: str | None = N
     check_input(data, limits)
     fmt = sniff_format(data, content_type=content_type, url=url, headers=headers)
     try:
-        return _run(fmt, data, url=url, headers=headers, limits=limits)
+        return strip_document(_run(fmt, data, url=url, headers=headers, limits=limits))
     except (ExtractionError, MemoryError):  # MemoryError: for the sandbox to report
         raise
     except Exception as exc:  # a parser library's bug must not end the run

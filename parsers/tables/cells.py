@@ -21,6 +21,10 @@ from typing import TypeVar
 from parsers.traditional import any_simplified
 
 _DROP = re.compile(r"[\s\"'“”‘’「」『』`]+")
+# A filling instruction a province added after a label, kept by some reports:
+# 规章(设区的市、自治州人民政府应提供相关数据), 上一年项目数量(指2019年事项数). Short brackets
+# are part of labels ((单位:万元), (一)) and stay.
+_INSTRUCTION = re.compile(r"(?<=..)\((?:指|含|包括|设区|行政机关|[^()]{12,})[^()]{3,}\)$")
 # Full-width ASCII and the ideographic space, to what NFKC decomposes them: reports are full
 # of them (，（）：１２), and mapping them first leaves most texts already normalised.
 _WIDE = re.compile("[\uff01-\uff5e\u3000]+")
@@ -63,7 +67,7 @@ def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
 def norm(text: str) -> str:
     """A label folded for comparison: NFKC (（一）->(一), full-width digits), no whitespace
     or quotes, simplified characters."""
-    return any_simplified(_DROP.sub("", nfkc(text)))
+    return _INSTRUCTION.sub("", any_simplified(_DROP.sub("", nfkc(text))))
 
 
 def nfkc(text: str) -> str:

@@ -49,8 +49,10 @@ def fit(values: Sequence[str], n: int, short: str = LEFT,
     cells = cells[:n]
     missing = n - len(cells)
     if missing > 0:
-        if short == ENDS and len(cells) >= 2:
-            cells = cells[:1] + [None] * (n - 2) + cells[-1:]
+        if short == ENDS:
+            # 总计 is the one cell a report never leaves blank; which applicant column any
+            # other number stands in cannot be told (a single number: not even that).
+            cells = [None] * (n - 1) + (cells[-1:] if len(cells) >= 2 else [None])
         elif short == FIRST:
             cells = cells[:1] + [None] * (n - 1)
         else:
@@ -98,9 +100,8 @@ class Collector:
         if len(values) < n:
             dropped = _count_numbers(values) - _count_numbers([v for v in fitted if v])
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; read by "
-                             "position" + (f" (自然人 and 总计; {dropped} number(s) between "
-                                           "could stand in any column: not read)"
-                                           if dropped else ""))
+                             "position" + (f" ({dropped} number(s) could stand in any "
+                                           "column: not read)" if dropped else ""))
         elif len(values) > n and _count_numbers(values) > _count_numbers(
                 [v for v in fitted if v is not None]):
             self.warn(table, f"{_name(specs)}: {len(values)} cells for {n} columns; extra "

@@ -36,6 +36,8 @@ _BOTH_LITIGATIONS = re.compile(r"未经复议.*复议后|复议后.*未经复议
 # Text no table label holds: a sentence's end, a year (2022年), or a paragraph's length.
 _PROSE = re.compile(r"。|(?:19|20)[0-9]{2}年")
 MAX_LABEL = 100
+# The kinds of action some reports list under 其他对外管理服务事项, one sub-row each.
+_SUB_SERVICE = re.compile(r"(?:\d+[.、]?)?(?:行政(?:检查|确认|奖励|裁决|给付|征收|征用|备案)|公共服务(?:事项)?)")
 # Last words an excerpt cannot have cut short: 0 and the dashes that mean none (not "-",
 # which may be the sign of a cut -4).
 _WHOLE = frozenset({"0", "—", "——", "/", "无"})
@@ -110,10 +112,14 @@ def identify(labels: list[str], values: list[str], context: list[str],
             found is None or header or found[0].table == "review_litigation"):
         return review_specs()  # one row of 15, whatever label stands before it
     if blank:  # names nothing by the labels above; nor by a header, which 四's names are too
-        return None if header or (found and found[0].table == "review_litigation") else found
+        # nor by a sentence: a paragraph followed by an empty line of spaces is no row
+        return None if header or is_prose(labels[-1] if labels else "") or (
+            found and found[0].table == "review_litigation") else found
     if found is not None:
         return found
     if context:
+        if labels and _SUB_SERVICE.fullmatch(norm(labels[-1])):
+            return None  # 行政检查 under 其他对外管理服务事项: a part of that row, not the row
         joined = norm("".join([*context, *labels]))
         found = _match([joined], layout)
         if found is not None:

@@ -56,17 +56,27 @@ def stream_rows(text: str) -> list[Row]:
 
 def _double_spaced(lines: list[str]) -> bool:
     """Is every cell followed by a blank line (a page's cells saved one a paragraph)? Then
-    an empty cell shows as two more blank lines, and counts. Cells are short lines: the
-    prose around the tables may be spaced otherwise."""
+    an empty cell shows as two more blank lines, or as a line of spaces (the cell's
+    ``&nbsp;``) between two blank lines, and counts. Cells are short lines: the prose
+    around the tables may be spaced otherwise."""
     gaps = [0, 0]  # cells followed directly by a line, by exactly one blank line
-    size = [len(line.strip()) for line in lines]
+    size = [_size(line) for line in lines]
     for i in range(len(lines) - 2):
-        if 0 < size[i] <= MAX_CONTINUATION:
+        if 0 < size[i] <= MAX_CONTINUATION or size[i] == SPACES:
             if size[i + 1]:
                 gaps[0] += 1
             elif size[i + 2]:
                 gaps[1] += 1
     return gaps[1] >= DOUBLE_SPACED_MIN and gaps[1] > DOUBLE_SPACED_SHARE * gaps[0]
+
+
+SPACES = -1  # the size ``_size`` gives a line of nothing but spaces
+
+
+def _size(line: str) -> int:
+    """The length of a line's text; SPACES for a line of spaces only (not an empty one)."""
+    stripped = line.strip()
+    return len(stripped) if stripped or not line.strip("\r") else SPACES
 
 
 def clean_line(line: str) -> str:
@@ -100,6 +110,10 @@ class _Tokens:
             self.tokens.append(BREAK)
             self.tab_row = None
         if not text:
+            if self.double_spaced and _size(raw) == SPACES and self.pending is None:
+                self.tokens.append(Token("", BLANK, line=n))  # an empty cell's &nbsp;
+                self.blanks = 0
+                return
             self.blanks += 1
             return
         blanks, self.blanks = self.blanks, 0
