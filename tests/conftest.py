@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,15 @@ TEST_TIME_SCALE = 0.05  # every delay, limit and Crawl-delay of the simulator x 
 # environment give their registry entries `allow_private_hosts: true`;
 # tests/test_private_hosts.py checks the refusal without it.
 os.environ.setdefault("XXGK_ALLOW_PRIVATE_HOSTS", "1")
+
+# A suite started in the background of a script (`make test &`, `(.ci/run) &`) inherits
+# SIGINT ignored, as POSIX shells start background jobs; Python then keeps it ignored, and so
+# does every command the tests start, which the tests that stop a command with SIGINT (Ctrl-C)
+# read as a command that never stops. Handling SIGINT here (a handler, not SIG_IGN, so exec
+# resets it) gives the suite and its commands the disposition of a foreground run. Seen: a
+# background clean-clone run failed test_hostile_inputs' two SIGINT tests, every time.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass
