@@ -40,7 +40,7 @@ _TOTAL = r"(?:共计|合计|总计|累计|共)?"
 # A request for information, as the prose names it: 政府信息公开申请, 政务公开的申请; and
 # 依申请公开, the term that means the requests themselves (收到依申请公开14件).
 _ASKED = r"(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请"
-_ON_REQUEST = r"(?:政府信息)?依申请(?:信息)?公开(?:政府信息)?"
+_ON_REQUEST = r"(?:政府信息)?依申请(?:信息|政府信息)?公开(?:政府信息)?"
 _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
 # year's new requests.
@@ -53,7 +53,8 @@ _GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
 _NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
 _LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
 # A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
-_CLAUSE_START = r"(?<![^，,；;:：])(?:全年|本年度|本年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|并)*"
+_CLAUSE_START = (r"(?<![^，,；;:：])(?:截至\d{1,2}月底|截至年底)?"
+                 r"(?:全年|本年度|本年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|并)*")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,9 @@ _ORGANISATIONS = re.compile(r"法人|企业|组织")
 _APPLICATION = re.compile(rf"{_RECEIVED}(?:{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST})"
                           rf"|了?{_TOTAL}(?:{NUMBER})(?:件|份|个|条))"
                           # 共处理依申请公开件98件: a count of the requests, whatever its verb
-                          rf"|{_ON_REQUEST}(?:件|事项){_TOTAL}(?:{NUMBER})(?:件|份|个)")
+                          rf"|{_ON_REQUEST}(?:件|事项){_TOTAL}(?:{NUMBER})(?:件|份|个)"
+                          # 依申请公开共收到群众网上申请105件
+                          rf"|{_ON_REQUEST}{_TOTAL}{_RECEIVED}")
 
 
 def _from_everyone(before: str, match: re.Match[str]) -> bool:
@@ -119,7 +122,7 @@ def _about_information(before: str, match: re.Match[str]) -> bool:
 def _not_received_too(before: str, match: re.Match[str]) -> bool:
     """收到依法处理依申请公开共6件: the requests received, handled as the law says; not a
     count of those processed (收到和办理…12件 names both, and is both)."""
-    return re.search(rf"{_RECEIVED}(?:依法)?$", before) is None
+    return re.search(rf"{_RECEIVED}依法$", before) is None
 
 
 def _not_a_part(before: str, match: re.Match[str]) -> bool:
@@ -135,8 +138,8 @@ _RULES = (
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
           rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
     _rule("applications_received",
-          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请|办理事项|事项|信息)?)"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
+          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|办理事项|事项|信件|信息)?)"
+          rf"(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
     _rule("applications_received",
           rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
           r"(?!人)"),
@@ -144,43 +147,53 @@ _RULES = (
           rf"{_CLAUSE_START}(?:新收|收到|受理)?{_ASKED}(?:的)?(?:数量|总数|数)(?:为|是)?{_TOTAL}"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_received",
-          rf"{_CLAUSE_START}依申请公开{_TOTAL}{_N}(?:件|次){_NOT_INCLUDING}", _not_a_part),
+          rf"{_CLAUSE_START}(?:我|本)?(?:苏木|镇|乡|街道|局|区|县|市|旗|委|办|单位|机关)?"
+          rf"依申请公开(?:政府信息)?{_TOTAL}{_N}(?:件|次){_NOT_INCLUDING}", _not_a_part),
+    _rule("applications_received",  # 共收到群众网上申请105件,快递17件,合计122件
+          rf"{_RECEIVED}[^。；;]{{0,16}}?申请(?:{NUMBER})件[^。；;]{{0,24}}?[,，](?:合计|共计|总计){_N}件"),
     _rule("applications_received",  # 2019年依申请公开共受理2件
           rf"(?<![^，,；;:：])(?:\d{{4}}年度?)?(?:全年|本年度|本年)?{_ON_REQUEST}(?:的)?(?:申请)?{_TOTAL}"
           rf"{_RECEIVED}{_N}(?:件|个|份)"
           rf"{_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",
-          rf"(?:未|没有)(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,20}}?"
+          rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,20}}?"
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
           rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
+    _rule("applications_received",  # 无受理政府信息公开申请件及…投诉、行政复议: a list of nones
+          rf"(?:未|没有|无)(?:收到|受理|接到|接收)(?:过)?{_GAP}{{0,20}}?申请(?!人)件?(?:及|和|与|、)"),
     _rule("applications_received",
-          r"(?:无|没有)(?:依法)?依?申请公开(?:的)?(?:件|事项|情况|申请|政府信息)"),
+          r"(?:无|没有)(?:依法)?依?申请公开(?:信息)?(?:的)?(?:件|事项|情况|申请|政府信息)"),
     _rule("applications_received",
           rf"其中(?:本年(?:度)?)?新(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
     _rule("applications_carried_over",
           rf"(?:结转|遗留){_LAST_YEAR}(?:办理)?(?:的)?(?:申请)?{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",
-          rf"{_LAST_YEAR}(?:结转|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}(?:为)?"
-          rf"{_N}(?:件|个|份|条)"),
+          rf"{_LAST_YEAR}(?:结转|遗留)(?:受理|办理)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}"
+          rf"(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",  # 办结99件，1件为上年度结转办理件
           rf"{_N}(?:件|个|份)(?:为|是|系|属)?{_LAST_YEAR}(?:结转|遗留)", _after_application),
     _rule("applications_carried_over",  # (2022年) …以及2021年转办依申请公开2件: the year before
-          rf"(?P<y>\d{{4}})年(?:度)?(?:结转|转办|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)"
-          rf"{_TOTAL}{_N}(?:件|个|份)"),
+          rf"(?P<y>\d{{4}})年(?:度)?(?:结转|转办|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?"
+          rf"{_TOTAL}{_N}(?:件|个|份)", _after_application),
     _rule("applications_granted",
           rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)(?:的)?(?:答复数?)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|条)"),
     _rule("applications_partially_granted",
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
     _rule("applications_processed",
-          rf"(?:办结|办理|处理|答复)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请)?)"
+          rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?)"
           rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)", _not_received_too),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_processed",
-          rf"{_CLAUSE_START}(?:办结|答复|办理|处理)(?:完毕|完成)?{_TOTAL}{_N}(?:件|个|份)",
+          rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理)(?:完毕|完成)?{_TOTAL}{_N}(?:件|个|份)",
           _after_application),
+    _rule("applications_processed",  # 受理…19件,其中18件已在法定期限内予以答复
+          rf"其中{_N}(?:件|个|份)(?:已|均)?(?:在法定期限内|按时|依法)?(?:予以)?(?:答复|办结|回复)",
+          _after_application),
+    _rule("applications_processed",  # 未收到和处理政府信息公开申请
+          r"(?:未|没有)(?:收到|受理)(?:和|及|并)(?:处理|办理|答复)(?:过)?[^，,。；;\n]{0,12}?申请"),
     _rule("applications_processed",
           r"(?:不存在|没有|无)(?:政府信息(?:公开)?)?(?:申请)?(?:的)?(?:答复|办理|处理){1,2}情况"),
     _rule("applications_carried_forward",
@@ -188,6 +201,10 @@ _RULES = (
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
+    _rule("applications_carried_forward",  # 1件结转至2023年度办理, 结转2025年183件
+          rf"(?:{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?"
+          rf"|(?:结转|转)(?:至|到|入)?(?P<y2>\d{{4}})年(?:度)?(?P<n2>{NUMBER})(?:件|个|份))",
+          _after_application),
     _rule("applications_carried_forward",  # (2022年…) 剩余4件转2023年办理: the year after
           rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
           rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),
@@ -202,7 +219,7 @@ _RULES = (
           r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
           r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
     _rule("administrative_reviews",
-          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,20}?(?:行政)?复议"
+          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
           r"(?!被?纠错|败诉)"),
     _rule("administrative_litigations",
           rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
@@ -228,8 +245,8 @@ _CUES = {
     "applications_carried_over": ("结转", "遗留", "转办"),
     "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
     "applications_partially_granted": ("部分公开",),
-    "applications_processed": ("办结", "办理", "处理", "答复"),
-    "applications_carried_forward": ("下年", "下一年", "剩余", "剩下", "尚有", "还有"),
+    "applications_processed": ("办结", "办理", "处理", "答复", "回复", "完成"),
+    "applications_carried_forward": ("下年", "下一年", "剩余", "剩下", "尚有", "还有", "结转"),
     "administrative_reviews": ("复议",),
     "administrative_litigations": ("诉讼",),
     "processing_fees_yuan": ("收取", "收费"),
@@ -264,7 +281,10 @@ _YEAR = re.compile(r"(\d{4})年")
 _WRAPPED_LINE = 20  # a PDF line this long that ends mid-sentence continues on the next line
 # A figure counted for every body of an area (全市各级行政机关主动公开政府信息53393条): the
 # report sums its area, and its prose numbers are not one body's own.
-_AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门)[^，,。；;\n]{0,16}?\d+(?:条|件)")
+_AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门)[^，,。；;\n]{0,16}?\d+(?:条|件)"
+                       # 全区受理依申请公开件255件: the whole area's requests, not one body's
+                       r"|全(?:区|县|市|州|旗|盟)(?:各级|各部门)?(?:共|共计)?(?:受理|收到|接收|处理|办理|办结)"
+                       r"[^，,。；;\n]{0,16}?\d+件")
 
 
 def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
@@ -287,7 +307,8 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                     continue
                 if not _named_year_fits(rule.name, match, year):
                     continue
-                number = match.groupdict().get("n")
+                groups = match.groupdict()
+                number = groups.get("n") or groups.get("n2")
                 value = to_number(number) if number is not None else 0
                 if value is None:
                     continue
@@ -341,7 +362,8 @@ def _sentence_before(text: str, at: int) -> str:
 def _named_year_fits(name: str, match: re.Match[str], year: int | None) -> bool:
     """A rule that names the year its requests come from or go to (group ``y``) counts
     only for the year before the report's (carried over) or after it (carried forward)."""
-    named = match.groupdict().get("y")
+    groups = match.groupdict()
+    named = groups.get("y") or groups.get("y2")
     if named is None:
         return True
     step = -1 if name == "applications_carried_over" else 1

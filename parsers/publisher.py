@@ -24,24 +24,32 @@ from .traditional import simplified
 
 # 现公布/现公开/现发布《X2022年…》, 现公布X政府信息公开工作年度报告 (no year).
 PUBLISHED_AS = re.compile(rf"(?:(?:现|特)(?:向社会)?|向社会)(?:予以)?(?:公布|公开|发布)《?(?:\d{{4}}年度?)?(.{{2,40}}?)"
-                          rf"(?:{YEAR}年|信息公开|政务公开)")
+                          rf"(?:{YEAR}年|(?<!人民)政府信息公开|信息公开|政务公开)")
 # 现将2021年迎宾路街道办事处政府信息公开情况报告如下: the body after the year.
 _REPORTED_AS = re.compile(rf"现将{YEAR}年度?(.{{2,30}}?)(?:政府信息公开|政务公开|信息公开)")
+# 大竹县2009年政府信息公开工作年度报告(以下简称年报)根据…: a report that opens with its title.
+_OPENS_WITH_TITLE = re.compile(r"^([^，,。\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开)[^。，,\d]{0,8}?"
+                               r"(?:年度报告|年报)(?:[（(]以下简称|根据|依据|是根据|按照)")
+# 结合天津港保税区政府信息公开情况编制, 2017年峄山镇人民政府及各部门信息公开工作情况编制: the body
+# whose work the report describes.
+_WORK_OF = re.compile(r"(?:结合|\d{4}年度?)([^，,。和及\d]{2,20}?)(?:及各部门)?(?:(?<!人民)政府信息公开|信息公开)"
+                      r"(?:工作)?(?:实际)?情况(?:编制|编写|制定)")
 # 现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开, 现将茅坪回族镇2022年度…报告如下.
 _REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 _COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
 _COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
 _CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
                       r"|请联系(.{2,40}?)[，,（(]")
-_TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}年")
-_TITLE_ORG_AFTER_YEAR = re.compile(rf"^{YEAR}年度?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+# (西藏自治区政府国资委2020政府信息公开工作年度报告: a title may drop the 年 after its year.)
+_TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}(?:年|(?=度|政府|信息|政务))")
+_TITLE_ORG_AFTER_YEAR = re.compile(rf"^{YEAR}年度?(.+?)(?:关于)?(?:(?<!人民)政府信息公开|政务公开|信息公开)")
 _TITLE_ORG_AFTER_LABEL = re.compile(rf"^{YEAR}(?:年报|年度?(?:年报|报告))[_\-－—]+([^_\-－—]{{2,30}})$")
-_TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:政府信息公开|政务公开|信息公开)")
+_TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:(?<!人民)政府信息公开|政务公开|信息公开)")
 # The overview opens with the year and the body doing something: 2022年，区政府办公室认真贯彻…,
 # 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
 # the work begins).
 _SUBJECT = re.compile(
-    r"\d{4}年度?[，,]?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
+    r"\d{4}年度?[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
     r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
     r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
     r"|(?:政府)?信息公开工作|政务公开工作)")
@@ -72,11 +80,14 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
                        r"|厅|办|中心|院|公司)$")
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
-_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向)"
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向|可"
+                         r"|[一二三四五六七八九十]是)"
                          r"|^(?:[省市县区镇乡旗])?(?:人民)?(?:政府|街道)$|[了的]|[全各本我该](?:[县区市旗镇乡]|街道)$")
 _TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
 # 济宁市汶上县 / 淮安市洪泽区: what may stand before a body's name in its fuller form.
 _DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))+")
+# Words a copying site injects into a page's text (新葡京博彩官网区人民政府北京街道办事处).
+_SPAM_WORDS = re.compile(r"博彩|娱乐城|葡京|金沙城|赌场|彩票|官网")
 _SPAM_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc|top)")
 OPENING_CHARS = 3000  # where the opening sentence and the overview's first lines are
 
@@ -87,9 +98,14 @@ def clean_org(name: str | None) -> str | None:
     (河东乡政府信息公开 -> 河东乡), and so is an explanation in brackets (以下简称…)."""
     if not name:
         return None
-    name = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]*[）)]?$|[（(]机关[）)]$", "", name)
+    name = re.sub(r"[（(](?:以下简称|下称|简称)[^）)]*[）)]?$|[（(]机关[）)]$"
+                  r"|(?<=.)[（(][^（）()]*(?:办公厅|办公室)[）)]$", "", name)  # 贵阳市人民政府(市人民政府办公厅)
     name = name.strip("《》〈〉<>“”\"'‘’「」:：，,、|｜ ")
     name = _SPAM_DOMAIN.sub("", name)  # a copying site's watermark: puroview.com溪下乡
+    if _SPAM_WORDS.search(name):  # what follows the injected government's name, if a body
+        name = re.sub(r"^.*?(?:人民政府|政府)(?=.{2,}(?:办事处|街道|镇|乡|局|委员会))", "", name)
+        if _SPAM_WORDS.search(name):
+            return None
     name = re.sub(r"^关于", "", name).removesuffix("的").removesuffix("关于")
     name = re.sub(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?$", "", name) or name
     if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
@@ -120,7 +136,8 @@ def _opening_org(text: str) -> str | None:
     for match in _COMPILED_BY.finditer(head):
         if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
             return org
-    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2), (_REPORTED_BEFORE_YEAR, 1)):
+    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2), (_REPORTED_BEFORE_YEAR, 1),
+                           (_OPENS_WITH_TITLE, 1), (_WORK_OF, 1)):
         match = pattern.search(head)
         if match and (org := clean_org(match.group(group))):
             return org

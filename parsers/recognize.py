@@ -32,7 +32,8 @@ _OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列
                       r"|编制(?:了)?[^。]{0,30}?(?:年度报告|年报)")
 # The opening that announces this very report (本报告由…, 现公布…年度报告, 现将…报告如下):
 # notices about reports say 本通知 and 通知如下.
-_OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|根据|依据|依照|按照|所列|数据|内容|包括|全文)"
+_OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|根据|依据|依照|按照|结合|所列|数据|内容|包括"
+                          r"|全文)"
                           r"|(?:编制|制作|形成)(?:了)?本(?:年度)?(?:报告|年报)"
                           r"|(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?(?:年度报告|年报)"
                           r"|现将[^。]{0,60}?(?:报告|汇报|报告汇报)如下")
@@ -40,6 +41,10 @@ _OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|�
 # (本年报中所列数据的统计期限自2017年1月1日起至2017年12月31日止), beside the report's name.
 _OWN_PERIOD = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,12}?(?:统计期限|统计时限)[^。]{0,6}?自"
                          r"[^。]{0,20}?起?至")
+# The opening that lists the report's own parts (本报告全文由概述，主动公开政府信息的情况…组成,
+# 全文包括概述，政府信息主动公开情况…): only a report describes itself so.
+_OWN_PARTS = re.compile(r"(?:本(?:年度)?(?:报告|年报)|全文)[^。]{0,8}?(?:由|包括|包含)[^。]{0,12}?"
+                        r"(?:概述|总体情况)[^。]{0,40}?(?:主动公开|依申请公开)")
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
@@ -71,10 +76,14 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if named:
         if sections or labels >= 2 or opening:
             return True, f"title {named}; {evidence}"
+        if _prose_about_disclosure(doc):  # an excerpt cut before its first heading
+            return True, f"title {named}; the body's prose is about information disclosure"
         if doc.images and len(squeezed_text(doc)) < 200:
             return True, f"title {named}; the body is images only (not verified)"
         return False, f"title {named} but the body has no report content (a link page?)"
-    if len(sections) >= _MIN_BODY_SECTIONS and (labels >= 2 or opening) and "信息公开" in doc.text:
+    enough = (len(sections) >= _MIN_BODY_SECTIONS and (labels >= 2 or opening)
+              or len(sections) >= 2 and labels >= 2)  # an excerpt cut in table 二
+    if enough and "信息公开" in simplified(doc.text):
         if labels >= 2 and doc.tables and not _values(doc):
             return False, f"a blank form: no report title, {evidence}, not one number in the tables"
         return True, f"no report title, but {evidence}"
@@ -88,10 +97,28 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if (sections or labels >= 2) and _OWN_OPENING.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening announces the report; {evidence}"
     # An excerpt cut before its first heading: the opening names the report and states the
-    # period of its own figures.
+    # period of its own figures, or lists the report's own parts.
     if _OWN_PERIOD.search(head) and "信息公开工作年度报告" in head:
         return True, f"no report title, but the opening states the report's own period; {evidence}"
+    if _OWN_PARTS.search(head) and "信息公开" in head:
+        return True, f"no report title, but the opening lists the report's parts; {evidence}"
+    # An excerpt of the body alone: it opens with 一、总体情况 and counts the year's requests.
+    if sections[:1] == [1] and _REQUESTS_COUNTED.search(simplified(squeezed_text(doc))):
+        return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
+
+
+_REQUESTS_COUNTED = re.compile(r"(?:收到|受理|接收|新收)[^。]{0,12}?(?:依申请公开|政府信息公开申请)[^。]{0,8}?"
+                               r"(?:\d+|[零一二三四五六七八九十]+)件")
+_PROSE_MIN = 100  # characters of sentences a body must have to be more than a link page
+
+
+def _prose_about_disclosure(doc: Document) -> bool:
+    """Sentences (lines with 。) that run to ``_PROSE_MIN`` characters and speak of
+    政府信息公开: a report's body, not a page that only links to the report."""
+    sentences = [simplified(line) for line in doc.lines if "。" in line]
+    return (sum(len(line) for line in sentences) >= _PROSE_MIN
+            and any("信息公开" in line for line in sentences))
 
 
 def _values(doc: Document) -> int:

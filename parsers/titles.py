@@ -46,7 +46,9 @@ _CHROME = re.compile(r"位置|首页|>|＞|»|›|无障碍|长者模式|简体|
 _KEY_PREFIX = re.compile(r"^(?:标题[:：|]?|(?:名称|文件名称|title)[:：|]|Page\d+[-–—])", re.IGNORECASE)
 # A title that has not named the body yet (2022年政府信息公开… / 工作年度报告): the line above
 # holds the body's name (大张楼镇 / 2022年政府信息公开 / 工作年度报告).
-_NAMELESS = re.compile(r"^(?:关于)?(?:(?:\d{4}|[零〇○一二三四五六七八九]{4})年|(?:政府|政务)?信息公开|政务公开|工作)")
+# (2024年托克逊县夏镇人民政府信息公开…: a year followed by a name is not nameless.)
+_NAMELESS = re.compile(r"^(?:关于)?(?:(?:\d{4}|[零〇○一二三四五六七八九]{4})年度?)?"
+                       r"(?:(?:政府|政务)?信息公开|政务公开|工作|年度报告|报告|$)")
 _TITLE_END = re.compile(r"(?:报告|年报)(?:[（(].{0,12}[)）])?$")
 # A line that is a sentence, not a title: 根据《条例》…，现将…报告如下：
 _SENTENCE = re.compile(r"[。；;]|如下[:：]$|^(?:根据|依据|按照|依照|为)")
@@ -66,6 +68,9 @@ def is_sentence(text: str) -> bool:
     """A line of prose, not a title: a page whose <title> is its first sentence has none."""
     text = clean_title(text)
     return len(text) > _MAX_TITLE or bool(_SENTENCE.search(text))
+
+
+_YEARED = re.compile(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}")
 
 
 def reads_as_title(text: str) -> bool:
@@ -91,9 +96,16 @@ def title_from_lines(lines: Sequence[str]) -> str | None:
     onto one line).
     """
     head = _head(lines)
+    first: str | None = None
     for end in range(len(head)):
         if title := _title_ending_at(head, end):
-            return title
+            # A menu item (政府信息公开年报) above the page's own title: a title without
+            # a year gives way to a later one with its year.
+            if _YEARED.search(title):
+                return title
+            first = first or title
+    if first:
+        return first
     if not head:
         first = next((clean_title(line) for line in lines if line.strip()), "")
         match = _LEADING_TITLE.match(first)

@@ -55,9 +55,17 @@ _FOLD = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 _MARKER = re.compile("[開報區國務辦廳條發會縣鄉鎮於與為據關內門網華時統計況]")
 
 
+# Words a Taiwan-style converter swaps, not characters: 政府資訊公開 for 政府信息公开 (same
+# length, so positions still match the text as written).
+_WORDS = re.compile("资讯(?=公开)|(?<=政府)资讯")
+
+
 def simplified(text: str) -> str:
     """``text`` with traditional characters replaced one for one (same length)."""
-    return text.translate(_FOLD) if _MARKER.search(text) else text
+    if not _MARKER.search(text):
+        return text
+    folded = text.translate(_FOLD)
+    return _WORDS.sub("信息", folded) if "资讯" in folded else folded
 
 
 _ANY = re.compile(f"[{_TRADITIONAL}]")

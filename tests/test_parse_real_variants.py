@@ -184,8 +184,8 @@ def test_a_hotline_s_counts_are_no_requests_for_information() -> None:
       "依申请公开55件。剩余4件转2023年办理。"),
      {"applications/new_received/total": 57, "applications/carried_over/total": 2,
       "applications/total_processed/total": 55, "applications/carried_forward/total": 4}),
-    # hl-daxinganling-city-2023-8fc8d6fe
-    ("本年度全区共处理依申请公开件98件,办结99件,1件为上年度结转办理件,其中予以公开79件。",
+    # hl-daxinganling-city-2023-8fc8d6fe, without its 全区 (the whole area's: see below)
+    ("本年度共处理依申请公开件98件,办结99件,1件为上年度结转办理件,其中予以公开79件。",
      {"applications/total_processed/total": 99, "applications/carried_over/total": 1,
       "applications/granted/total": 79}),
     # gx-qinzhou-ju-department-2021-e6b500d0
@@ -214,6 +214,12 @@ def test_prose_numbers(line: str, cells: dict[str, int]) -> None:
     assert _prose("一、总体情况", line) == cells
 
 
+def test_figures_for_the_whole_area_give_no_cells() -> None:
+    # jx-lianxi-county-2024-8016eb1b, hl-daxinganling-city-2023-8fc8d6fe
+    assert _prose("全区受理依申请公开件255件,办结255件,其中予以公开71件、部分公开5件。") == {}
+    assert _prose("本年度全区共处理依申请公开件98件,办结99件,1件为上年度结转办理件。") == {}
+
+
 def test_a_year_named_for_carried_requests_must_be_the_one_before() -> None:
     assert _prose("2022年,共收到依申请公开57件以及2020年转办依申请公开2件。") == {
         "applications/new_received/total": 57}
@@ -224,3 +230,117 @@ def test_a_year_named_for_carried_requests_must_be_the_one_before() -> None:
 def test_blocks_only_documents_are_read_too() -> None:
     doc = Document("html", [Block("para", text="现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开。")])
     assert read_metadata(doc, None).org == "咸阳市人民政府"
+
+
+# --- held out 3 (opened after its first measurement) ------------------------------------------
+
+def test_a_converter_s_words_for_information_disclosure() -> None:
+    # hi-hainan-haishiju-department-2020-e02fff3c: 政府資訊公開 for 政府信息公开
+    doc = _text("根據《中華人民共和國政府資訊公開條例》等規定,特向社會公佈海南海事局2020年政府資訊公開工作"
+                "年度報告。", "一、總體情況", "2020年,海南海事局未共收到依申請公開申請。")
+    assert is_report(doc)[0]
+    assert {c.key: c.value for c in read_facts(doc)[1]} == {"applications/new_received/total": 0}
+
+
+@pytest.mark.parametrize("lines", [
+    # sd-linyi-county-2012-f794f98f: the opening lists the report's parts
+    [("本年报是根据《中华人民共和国政府信息公开条例》和省市关于信息公开的相关要求,由临邑县人民政府编制的"
+      "2012年政府信息公开年度报告。全文由概述,政府信息公开的组织领导和制度建设情况,主动公开政府信息以及"
+      "公开平台建设情况,公开申请的办理情况组成。")],
+    # xj-yizhou-tianshanxiang-township-2024-5f7a1e4c: two sections and table 二's labels
+    ["一、总体情况", "2024年,天山乡政府信息公开工作坚持以习近平新时代中国特色社会主义思想为指导。",
+     "二、主动公开政府信息情况", "第二十条第(一)项", "信息内容 | 本年制发件数", "第二十条第(五)项",
+     "行政许可 | 3"],
+    # sh-baoshan-wusongjiedao-street-2021-a3628894: section 1 and the year's requests counted
+    ["一、总体情况", "2021年,吴淞街道严格执行《上海市政府信息公开规定》。",
+     "本年度共收到依申请公开12件,已及时完成答复。"],
+    # sd-huantai-shenjiju-department-2008-44b63943: a title, then prose cut before a heading
+    ["桓台县审计局2008年度政府信息公开工作年度报告",
+     ("2008以来,我局在桓台县委、县政府的正确领导下,从思想上提高认识,在组织上加强领导,把政府信息公开"
+      "列入本局重点工作,求真务实,真抓实干,真正发挥政府信息公开工作的价值,取得了一定成效。现将工作情况"
+      "汇报如下:")],
+])
+def test_more_excerpts_that_are_reports(lines: list[str]) -> None:
+    assert is_report(_text(*lines))[0]
+
+
+def test_a_link_page_under_a_report_title_is_still_not_one() -> None:
+    doc = _text("桓台县审计局2008年度政府信息公开工作年度报告", "附件:", "年度报告.doc")
+    assert not is_report(doc)[0]
+
+
+@pytest.mark.parametrize(("lines", "org"), [
+    # gs-hezuo-county-2023-6e71319d: a menu item above the page's title
+    (["政府信息公开指南", "政府网站年度工作报表", "政府信息公开年报", "合作市2023年政府信息公开工作年度报告",
+      "一、总体情况"], "合作市"),
+    # xj-tuokexun-xiazhen-township-2024-9cd2c788: the site's name above a title that names its body
+    (["托克逊县人民政府", "政府信息公开", "2024年托克逊县夏镇人民政府信息公开工作年度报告", "一、总体情况"],
+     "托克逊县夏镇人民政府"),
+    # xz-xizang-guoziwei-department-2020-2ee4061e: no 年 after the year
+    (["西藏自治区政府国资委2020政府信息公开工作年度报告", "一、总体情况"], "西藏自治区政府国资委"),
+    # gz-qiandongnan-nongyenongcunju-department-2022-5cad0cd3
+    (["根据《条例》规定,现向社会公布2022年黔东南州农业农村局政府信息公开工作年度报告。"], "黔东南州农业农村局"),
+    # gz-guiyang-city-2021-04f6ed5b
+    (["现将贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告予以公开。"], "贵阳市人民政府"),
+    # sc-dazhu-county-2009-5d4aad54: the first sentence opens with the report's title
+    (["大竹县2009年政府信息公开工作年度报告(以下简称年报)根据《中华人民共和国政府信息公开条例》进行编制。"],
+     "大竹县"),
+    # tj-baoshuiqu-department-2018-e6a96b3e
+    (["根据《条例》和《规定》,结合天津港保税区政府信息公开情况编制。本年度报告由概述、主动公开政府信息情况组成。"],
+     "天津港保税区"),
+    # gd-haizhu-guanzhoujiedao-street-2023-1f55da16
+    (["一、总体情况", "2023年,在区委、区政府的坚强领导下,官洲街道办事处认真贯彻落实《条例》。"], "官洲街道办事处"),
+    # gd-yuexiu-beijingjiedao-street-2020-4618ac0f: a copying site's advertisement in the name
+    (["一、总体情况", "2020年,新葡京博彩官网区人民政府北京街道办事处认真贯彻落实《条例》。"], "北京街道办事处"),
+    # zj-songyang-fengpingxiang-township-2015-0cec7ec0
+    (["我乡严格执行《条例》。如有疑问,可与枫坪乡人民政府办公室联系。"], "枫坪乡人民政府"),
+])
+def test_more_bodies_named(lines: list[str], org: str) -> None:
+    assert read_metadata(_text(*lines), None).org == org
+
+
+def test_the_2021_format_cited_by_its_name() -> None:
+    # tj-tianjin-zhujianwei-department-2024-7210303d
+    doc = _text("按照《中华人民共和国政府信息公开工作年度报告格式》要求,编制本报告。")
+    assert read_metadata(doc, None).form == "gb2021"
+
+
+@pytest.mark.parametrize(("line", "cells"), [
+    # sn-qindu-county-2024-7982258a
+    (("全年依申请公开共收到群众网上申请105件,快递17件,合计122件,上年结转11件,截至12月底已回复126件,"
+      "7件正在办理中。"),
+     {"applications/new_received/total": 122, "applications/carried_over/total": 11,
+      "applications/total_processed/total": 126}),
+    # tj-tianjin-zhujianwei-department-2024-7210303d
+    (("2024年,市住房城乡建设委全年接收政府信息公开申请1554件,2023年结转132件;全年办理1503件,"
+      "结转2025年183件。"),
+     {"applications/new_received/total": 1554, "applications/carried_over/total": 132,
+      "applications/total_processed/total": 1503, "applications/carried_forward/total": 183}),
+    # sh-putuo-wanlijiedao-street-2022-1a96a9f0
+    (("2022年度,万里街道共受理政府信息公开申请19件,其中18件已在法定期限内予以答复,1件结转至2023年度办理;"
+      "予以公开6件。"),
+     {"applications/new_received/total": 19, "applications/total_processed/total": 18,
+      "applications/carried_forward/total": 1, "applications/granted/total": 6}),
+    # ha-xiping-jiaozhuangxiang-township-2019-f0d24874
+    ("2019年,我乡无受理政府信息公开申请件及政府信息公开投诉、行政复议及行政诉讼。",
+     {"applications/new_received/total": 0, "review_litigation/review/total": 0}),
+    # ln-hunnan-minzongju-department-2021-0722c523
+    ("2.依申请公开方面:2021年,共受理答复依申请公开政府信息信件0件。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # nm-zhalaiteqi-baoligenhuasumu-township-2025-5956e8be
+    ("2025年,我苏木依申请公开政府信息共4件,其中,予以公开2件,不掌握信息2件。",
+     {"applications/new_received/total": 4, "applications/granted/total": 2}),
+    # gx-lipu-county-2022-fa268eb0
+    ("2022年政府新收依申请公开数量为2件,办理结果为予以公开2件。",
+     {"applications/new_received/total": 2, "applications/granted/total": 2}),
+    # zj-longyou-hengshanzhen-township-2023-9297f379
+    ("2023年度受理政府信息公开申请1件,已完成依申请公开申请1件。",
+     {"applications/new_received/total": 1, "applications/total_processed/total": 1}),
+    # hl-wuchang-beiyinhezhen-township-2022-e56fb962
+    ("2022年度,背荫河镇未收到和处理政府信息公开申请,零报告。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # js-xishan-donggangzhen-township-2021-00278407
+    ("2021年新受理依申请政府信息公开3件,已依规及时完成回复。", {"applications/new_received/total": 3}),
+])
+def test_more_prose_numbers(line: str, cells: dict[str, int]) -> None:
+    assert _prose("一、总体情况", line) == cells
