@@ -114,9 +114,11 @@ def source_file(expected: dict[str, Any], folder: Path = CORPUS) -> Path:
 
 
 def as_page(text: str) -> bytes:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title = lines[0] if lines else ""
-    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    """A paragraph a line; a line of spaces (an empty cell's &nbsp; where a page gave each
+    cell a paragraph) as the page had it, ``<p>&nbsp;</p>``; empty lines dropped."""
+    lines = [line.strip() or "\xa0" for line in text.splitlines() if line]
+    title = next((line for line in lines if line != "\xa0"), "")
+    body = "\n".join(f"<p>{html.escape(line)}</p>".replace("\xa0", "&nbsp;") for line in lines)
     return PAGE.format(title=html.escape(title), body=body).encode("utf-8")
 
 

@@ -344,3 +344,18 @@ def test_the_2021_format_cited_by_its_name() -> None:
 ])
 def test_more_prose_numbers(line: str, cells: dict[str, int]) -> None:
     assert _prose("一、总体情况", line) == cells
+
+
+def test_an_html_page_that_gives_each_cell_a_paragraph_keeps_its_empty_ones() -> None:
+    # qh-huzhu-zhengwufuwuzhongxin-department-2020-de3cc5c6 as the page served it:
+    # <p>&nbsp;</p> for an empty cell, blank paragraphs between other paragraphs dropped.
+    cells = ["第二十条第(一)项", "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+             "规章", "&nbsp;", "&nbsp;", "&nbsp;", "规范性文件", "2", "&nbsp;", "5",
+             "第二十条第(五)项"]  # (a text's last number may be cut short: not the last here)
+    page = ("<html><body><div class='article'><p>二、主动公开政府信息情况</p><p>&nbsp;</p>"
+            + "".join(f"<p>{c}</p>" for c in cells) + "</div></body></html>")
+    got = _cells(extract(page.encode(), url="report.html"))
+    assert [got[f"active/rules/{c}"] for c in ("newly_made", "newly_published", "total_published")
+            ] == [None, None, None]
+    assert [got[f"active/normative_documents/{c}"] for c in
+            ("newly_made", "newly_published", "total_published")] == [2, None, 5]

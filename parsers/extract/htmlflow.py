@@ -36,6 +36,7 @@ SKIP_TAGS = frozenset((
     "script", "style", "noscript", "template", "head", "title", "xml", "select", "option",
     "button", "input", "textarea", "iframe", "object", "embed", "svg", "map", "area", "meta",
     "link", "frame", "frameset", "canvas", "audio", "video"))
+EMPTY_PARAGRAPH = "\xa0"  # the text of a paragraph that holds only &nbsp;
 _COLLAPSED = " \t\n\r\f\v"  # what a browser collapses; not \xa0 or \u3000
 _SPACE = re.compile(f"[{_COLLAPSED}]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -122,10 +123,13 @@ class Flow:
         """End the current paragraph: its lines stripped at the ends, blank lines dropped."""
         if not self._parts:
             return
-        text = stripped_lines("".join(self._parts))
+        joined = "".join(self._parts)
+        text = stripped_lines(joined)
         self._parts.clear()
         if text:
             self.blocks.append(Block("para", text=text))
+        elif "\xa0" in joined:  # <p>&nbsp;</p>: a page that gives each cell a paragraph
+            self.blocks.append(Block("para", text=EMPTY_PARAGRAPH))  # shows an empty one so
 
     # --- walking ------------------------------------------------------------------------
     def walk(self, element, depth: int = 0) -> None:

@@ -110,6 +110,10 @@ class _Tokens:
             self.tokens.append(BREAK)
             self.tab_row = None
         if not text:
+            if raw == "\xa0" and self.pending is None and self.tokens:
+                self.tokens.append(Token("", BLANK, line=n))  # an HTML cell's <p>&nbsp;</p>
+                self.blanks = 0
+                return
             if self.double_spaced and _size(raw) == SPACES and self.pending is None:
                 self.tokens.append(Token("", BLANK, line=n))  # an empty cell's &nbsp;
                 self.blanks = 0
