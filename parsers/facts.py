@@ -39,7 +39,7 @@ _N = rf"(?P<n>{NUMBER})"
 _TOTAL = r"(?:共计|合计|总计|累计|共)?"
 # A request for information, as the prose names it: 政府信息公开申请, 政务公开的申请; and
 # 依申请公开, the term that means the requests themselves (收到依申请公开14件).
-_ASKED = r"(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请"
+_ASKED = r"(?:(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请|政府信息申请公开)"
 _ON_REQUEST = r"(?:政府信息)?依申请(?:信息|政府信息)?公开(?:政府信息)?"
 _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
@@ -54,7 +54,7 @@ _NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
 _LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
 # A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
 _CLAUSE_START = (r"(?<![^，,；;:：])(?:截至\d{1,2}月底|截至年底)?"
-                 r"(?:全年|本年度|本年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|并)*")
+                 r"(?:全年|本年度|本年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|按时|并)*")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _rule(name: str, pattern: str,
     return _Rule(name, re.compile(pattern), applies)
 
 
-_CHANNEL = re.compile(r"网上|网络|邮寄|信函|当面|现场|电子邮件|传真|来信")
+_CHANNEL = re.compile(r"网上|网络|邮寄|信函|当面|现场|电子邮件|传真|来信|书面")
 _WHOLE = re.compile(r"各类|各种|等|共计|合计|总计")
 _PEOPLE = re.compile(r"公民|自然人|个人|群众")
 _ORGANISATIONS = re.compile(r"法人|企业|组织")
@@ -125,6 +125,12 @@ def _not_received_too(before: str, match: re.Match[str]) -> bool:
     return re.search(rf"{_RECEIVED}依法$", before) is None
 
 
+def _processed_in_whole(before: str, match: re.Match[str]) -> bool:
+    """Neither received-and-handled (``_not_received_too``) nor a part (其中办结…申请0件
+    after a count of one channel's requests)."""
+    return _not_received_too(before, match) and re.search(r"其中$", before) is None
+
+
 def _not_a_part(before: str, match: re.Match[str]) -> bool:
     """依申请公开4件 after 其中 is one outcome of a breakdown, not the year's requests."""
     return "其中" not in re.split(r"[;；]", before)[-1]
@@ -138,11 +144,13 @@ _RULES = (
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
           rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
     _rule("applications_received",
-          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|办理事项|事项|信件|信息)?)"
+          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|请求|办理事项|事项|信件|信息)?)"
           rf"(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
     _rule("applications_received",
-          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
+          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条|起)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
           r"(?!人)"),
+    _rule("applications_received",  # 我街道新收政府信息申请公开数量2件
+          rf"(?:新收|收到|受理){_GAP}{{0,4}}?{_ASKED}(?:的)?(?:数量|总数)(?:为|是)?{_TOTAL}{_N}(?:件|个|份)"),
     _rule("applications_received",
           rf"{_CLAUSE_START}(?:新收|收到|受理)?{_ASKED}(?:的)?(?:数量|总数|数)(?:为|是)?{_TOTAL}"
           rf"{_N}(?:件|个|份|条)"),
@@ -156,19 +164,20 @@ _RULES = (
           rf"{_RECEIVED}{_N}(?:件|个|份)"
           rf"{_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",
-          rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,20}}?"
+          rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,28}}?"
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
           rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
     _rule("applications_received",  # 无受理政府信息公开申请件及…投诉、行政复议: a list of nones
-          rf"(?:未|没有|无)(?:收到|受理|接到|接收)(?:过)?{_GAP}{{0,20}}?申请(?!人)件?(?:及|和|与|、)"),
+          rf"(?:未|没有|无)(?:收到|受理|接到|接收)(?:过)?{_GAP}{{0,20}}?申请(?!人)件?(?:及|和|与|、)",
+          _from_everyone),
     _rule("applications_received",
           r"(?:无|没有)(?:依法)?依?申请公开(?:信息)?(?:的)?(?:件|事项|情况|申请|政府信息)"),
     _rule("applications_received",
           rf"其中(?:本年(?:度)?)?新(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
     _rule("applications_carried_over",
-          rf"(?:结转|遗留){_LAST_YEAR}(?:办理)?(?:的)?(?:申请)?{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
+          rf"(?:结转|遗留){_LAST_YEAR}(?:办理)?(?:的)?(?:{_ASKED}|申请)?{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",
-          rf"{_LAST_YEAR}(?:结转|遗留)(?:受理|办理)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}"
+          rf"{_LAST_YEAR}(?:结转|遗留|转结)(?:受理|办理)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}"
           rf"(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",  # 办结99件，1件为上年度结转办理件
           rf"{_N}(?:件|个|份)(?:为|是|系|属)?{_LAST_YEAR}(?:结转|遗留)", _after_application),
@@ -181,13 +190,15 @@ _RULES = (
     _rule("applications_partially_granted",
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
     _rule("applications_processed",
-          rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?)"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)", _not_received_too),
+          rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?"
+          r"|公开申请)"
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)", _processed_in_whole),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_processed",
-          rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理)(?:完毕|完成)?{_TOTAL}{_N}(?:件|个|份)",
+          rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理)(?:处理|办理|办结)?(?:完毕|完成)?{_TOTAL}{_N}"
+          r"(?:件|个|份)",
           _after_application),
     _rule("applications_processed",  # 受理…19件,其中18件已在法定期限内予以答复
           rf"其中{_N}(?:件|个|份)(?:已|均)?(?:在法定期限内|按时|依法)?(?:予以)?(?:答复|办结|回复)",
@@ -242,7 +253,7 @@ _CELL_ONLY = frozenset({"applications_carried_over", "applications_processed",
 _CUES = {
     "active_disclosure_items": ("主动公开", "主动发布", "公开政府信息"),
     "applications_received": ("申请", "要求公开"),
-    "applications_carried_over": ("结转", "遗留", "转办"),
+    "applications_carried_over": ("结转", "遗留", "转办", "转结"),
     "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
     "applications_partially_granted": ("部分公开",),
     "applications_processed": ("办结", "办理", "处理", "答复", "回复", "完成"),

@@ -34,6 +34,8 @@ _OPENS_WITH_TITLE = re.compile(r"^([^，,。\d]{2,30}?)\d{4}年度?(?:政府信�
 # whose work the report describes.
 _WORK_OF = re.compile(r"(?:结合|\d{4}年度?)([^，,。和及\d]{2,20}?)(?:及各部门)?(?:(?<!人民)政府信息公开|信息公开)"
                       r"(?:工作)?(?:实际)?情况(?:编制|编写|制定)")
+# 特编制湛江市人民政府地方志办公室2023年政府信息公开工作年度报告: the body before the year.
+_COMPILED_AS = re.compile(r"编制(?:了)?《?([^，,。《\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 # 现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开, 现将茅坪回族镇2022年度…报告如下.
 _REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 _COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
@@ -81,7 +83,8 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
 _NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向|可"
-                         r"|[一二三四五六七八九十]是)"
+                         r"|[一二三四五六七八九十]是|编制|制作|并|公布|发布|公开)"
+                         r"|发挥|加强|推进|落实|贯彻|围绕|本单位|^(?:街道)?办事处$"
                          r"|^(?:[省市县区镇乡旗])?(?:人民)?(?:政府|街道)$|[了的]|[全各本我该](?:[县区市旗镇乡]|街道)$")
 _TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
 # 济宁市汶上县 / 淮安市洪泽区: what may stand before a body's name in its fuller form.
@@ -136,7 +139,8 @@ def _opening_org(text: str) -> str | None:
     for match in _COMPILED_BY.finditer(head):
         if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
             return org
-    for pattern, group in ((PUBLISHED_AS, 1), (_REPORTED_AS, 2), (_REPORTED_BEFORE_YEAR, 1),
+    for pattern, group in ((PUBLISHED_AS, 1), (_COMPILED_AS, 1), (_REPORTED_AS, 2),
+                           (_REPORTED_BEFORE_YEAR, 1),
                            (_OPENS_WITH_TITLE, 1), (_WORK_OF, 1)):
         match = pattern.search(head)
         if match and (org := clean_org(match.group(group))):

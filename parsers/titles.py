@@ -43,7 +43,8 @@ _CHROME = re.compile(r"位置|首页|>|＞|»|›|无障碍|长者模式|简体|
                      r"|浏览|点击|索引号|发布(?:日期|时间|机构)|来源[:：]|日期[:：]|时间[:：]")
 # What stands before a title without being part of it: the key of the xxgk metadata lines
 # (标题: …, | 标 题 | … |) and a PDF viewer's folio (Page 8 - …).
-_KEY_PREFIX = re.compile(r"^(?:标题[:：|]?|(?:名称|文件名称|title)[:：|]|Page\d+[-–—])", re.IGNORECASE)
+_KEY_PREFIX = re.compile(r"^(?:(?:标题|標題)[:：|]?|(?:名称|名稱|文件名称|文件名稱|title)[:：|]|Page\d+[-–—])",
+                         re.IGNORECASE)
 # A title that has not named the body yet (2022年政府信息公开… / 工作年度报告): the line above
 # holds the body's name (大张楼镇 / 2022年政府信息公开 / 工作年度报告).
 # (2024年托克逊县夏镇人民政府信息公开…: a year followed by a name is not nameless.)
@@ -70,6 +71,8 @@ def is_sentence(text: str) -> bool:
     return len(text) > _MAX_TITLE or bool(_SENTENCE.search(text))
 
 
+_NAMES_BODY = re.compile(r"(?:政府(?!信息)|办事处|街道|[镇乡县区市旗州局委厅办院]).{0,12}?(?:\d{4}|[〇零一二三四五六七八九]{4})?"
+                         r"年?度?(?:政府信息公开|政务公开|信息公开)")
 _YEARED = re.compile(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}")
 
 
@@ -96,16 +99,14 @@ def title_from_lines(lines: Sequence[str]) -> str | None:
     onto one line).
     """
     head = _head(lines)
-    first: str | None = None
-    for end in range(len(head)):
-        if title := _title_ending_at(head, end):
-            # A menu item (政府信息公开年报) above the page's own title: a title without
-            # a year gives way to a later one with its year.
-            if _YEARED.search(title):
-                return title
-            first = first or title
-    if first:
-        return first
+    found = [title for end in range(len(head)) if (title := _title_ending_at(head, end))]
+    if found:
+        # A menu item (政府信息公开年报) or a page title without the body (关于2021年度…的年度
+        # 报告) above the report's own title: the first that has its year and names a body,
+        # else the first with its year, else the first.
+        yeared = [t for t in found if _YEARED.search(t)]
+        named = [t for t in yeared if _NAMES_BODY.search(simplified(t))]
+        return (named or yeared or found)[0]
     if not head:
         first = next((clean_title(line) for line in lines if line.strip()), "")
         match = _LEADING_TITLE.match(first)

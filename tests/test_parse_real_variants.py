@@ -359,3 +359,64 @@ def test_an_html_page_that_gives_each_cell_a_paragraph_keeps_its_empty_ones() ->
             ] == [None, None, None]
     assert [got[f"active/normative_documents/{c}"] for c in
             ("newly_made", "newly_published", "total_published")] == [2, None, 5]
+
+
+# --- held out 4 (opened after its first measurement) ------------------------------------------
+
+@pytest.mark.parametrize(("line", "cells"), [
+    # bj-dongcheng-jianguomenjiedao-street-2019-42eb1c90
+    ("2019年我街道新收政府信息申请公开数量2件,上年结转政府信息公开申请数量0件。",
+     {"applications/new_received/total": 2, "applications/carried_over/total": 0}),
+    # hb-xiaogan-yanjiushi-department-2019-e77ec29e
+    ("2019年孝感市政府研究室主动公开信息16条,收到依申请公开请求2件,按时办结2件。",
+     {"applications/new_received/total": 2, "applications/total_processed/total": 2}),
+    # js-zhonglou-nandajiejiedao-street-2024-b3554793
+    ("本年度街道收到依申请公开申请0件,办结公开申请0件。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # hb-wuchang-xingzhengshenpiju-department-2022-37432485: 转结
+    ("我局本年新收到政府信息公开申请35件,上年转结政府信息公开申请2件,予以公开3件。",
+     {"applications/new_received/total": 35, "applications/carried_over/total": 2,
+      "applications/granted/total": 3}),
+    # hi-hainan-yaojianju-department-2014-87c2120e
+    ("2014年,我局收到12起政府信息依申请公开,均严格按程序和时限办理。",
+     {"applications/new_received/total": 12}),
+    # jl-nanguan-yongjijiedao-street-2024-10260b44
+    ("2024年度,我街受理依申请公开政府信息0件,回复处理0件。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # ln-haicheng-xisizhen-township-2025-a89774c3
+    ("年内,我镇未收到公民、法人或其他组织通过任何形式提出的政府信息公开申请。",
+     {"applications/new_received/total": 0}),
+    # tj-xiqing-dasizhen-township-2021-eb61757f
+    ("全年共收到政府信息公开申请6件,结转上年政府信息公开申请0件,答复政府信息公开申请6件。",
+     {"applications/new_received/total": 6, "applications/carried_over/total": 0,
+      "applications/total_processed/total": 6}),
+    # yn-heqing-zhengfubangongshi-department-2021-9ae8d773: two verbs, one number (rule 9)
+    ("我县共受理办结政府信息公开申请2件。",
+     {"applications/new_received/total": 2, "applications/total_processed/total": 2}),
+    # ah-anqing-zhaoshangzhongxin-department-2021-d9c112c8: one channel, and a part of it
+    (("本年度共受理群众网上申请政府信息公开申请0件,自然人申请办件量0件,法人0件;其中办结政府信息公开"
+     "申请0件。"), {}),
+    # nx-xingqing-qianjinjiejiedao-street-2024-dfd6ec29: two channels named, no total
+    ("2024年,前进街未接到书面方式申请的政府信息公开申请和网络方式申请的政府信息公开申请件。", {}),
+])
+def test_prose_numbers_of_held_out_4(line: str, cells: dict[str, int]) -> None:
+    assert _prose("一、总体情况", line) == cells
+
+
+@pytest.mark.parametrize(("lines", "org"), [
+    # gd-zhanjiang-difangzhiban-department-2023-55573d6f
+    ([("根据《中华人民共和国政府信息公开条例》要求,特编制湛江市人民政府地方志办公室2023年政府信息公开工作"
+      "年度报告。")], "湛江市人民政府地方志办公室"),
+    # sc-yanbian-xinjiuzhen-township-2021-74d907d0: the page's title names no body; the
+    # report's own title, two lines below the page's chrome, does
+    (["关于2021年度政府信息公开工作的年度报告", "来源:新九镇党政办", "盐边县新九镇人民政府",
+      "关于2021年度政府信息公开工作的年度报告", "一、总体情况"], "盐边县新九镇人民政府"),
+    # xz-xizang-province-2023-7b5430b5: a traditional key before the title
+    (["標(biāo)      題 西藏自治區(qū)人民政府 2023年政府信息公開工作年度報告", "一、總體情況"],
+     "西藏自治區人民政府"),
+    # zj-longyou-zhengfubangongshi-department-2023-09ebe5ab: no body in 编制并发布本单位…
+    (["编制并发布本单位2023年政府信息公开工作年度报告。本报告由龙游县人民政府办公室编制。"],
+     "龙游县人民政府办公室"),
+])
+def test_bodies_named_in_held_out_4(lines: list[str], org: str) -> None:
+    assert read_metadata(_text(*lines), None).org == org

@@ -52,7 +52,11 @@ def fit(values: Sequence[str], n: int, short: str = LEFT,
         if short == ENDS:
             # 总计 is the one cell a report never leaves blank; which applicant column any
             # other number stands in cannot be told (a single number: not even that).
-            cells = [None] * (n - 1) + (cells[-1:] if len(cells) >= 2 else [None])
+            # A lone number after blank cells the text shows (a row of empty cells and its
+            # 总计) stands at the end too.
+            numbers = sum(1 for c in cells if not is_blank(c or ""))
+            at_end = not is_blank(cells[-1] or "") and (numbers >= 2 or len(cells) >= 3)
+            cells = [None] * (n - 1) + (cells[-1:] if at_end else [None])
         elif short == FIRST:
             cells = cells[:1] + [None] * (n - 1)
         else:
