@@ -51,7 +51,7 @@ _TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:(?<!人民)政�
 # 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
 # the work begins).
 _SUBJECT = re.compile(
-    r"\d{4}年度?[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
+    r"(?:\d{4}年度?|本年度|今年)[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
     r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
     r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
     r"|(?:政府)?信息公开工作|政务公开工作)")
@@ -91,6 +91,10 @@ _TOWNSHIP = re.compile(r"(?:镇|乡|街道)$")
 _DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗))+")
 # Words a copying site injects into a page's text (新葡京博彩官网区人民政府北京街道办事处).
 _SPAM_WORDS = re.compile(r"博彩|娱乐城|葡京|金沙城|赌场|彩票|官网")
+# A short place name that only starts like a phrase: 对坊乡, 向阳镇, 经开区.
+_PLACE_NAME = re.compile(r"(?![全各本我该此请与向]|[一二三四五六七八九十]是)(?!.*[了的])(?!.*[全各本我该此](?:乡|镇|县|区|市|旗|街道))"
+                         r"[\u4e00-\u9fff]{2,3}(?:乡|镇|县|区|市|旗|街道)"
+                         r"(?:人民政府|政府|办事处)?")
 _SPAM_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc|top)")
 OPENING_CHARS = 3000  # where the opening sentence and the overview's first lines are
 
@@ -113,7 +117,8 @@ def clean_org(name: str | None) -> str | None:
     name = re.sub(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?$", "", name) or name
     if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
         return None
-    if not re.fullmatch(r"[\u4e00-\u9fff\d（）()·]+", name) or _NOT_A_NAME.search(name):
+    if not re.fullmatch(r"[\u4e00-\u9fff\d（）()·]+", name) or (
+            _NOT_A_NAME.search(name) and not _PLACE_NAME.fullmatch(name)):
         return None
     return name
 

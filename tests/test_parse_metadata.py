@@ -20,6 +20,7 @@ from tests.parse_fixtures import (
     template_document,
     ucap_document,
 )
+from tests.portalsim.forms import TRADITIONAL_FORMS
 
 ALL = [1, 2, 3, 4, 5, 6]
 # org, year, title, published (signature), sections present
@@ -122,7 +123,7 @@ def test_every_simulated_report(world, world_truth) -> None:
             verdict, reason = is_report(doc)
             # report_document draws the blocks, in simplified characters even for a report
             # the portal serves in traditional ones (its truth names it as served).
-            org = report.unit.name if truth.get("form") == "traditional" else truth["org"]
+            org = report.unit.name if truth.get("form") in TRADITIONAL_FORMS else truth["org"]
             org_ok = (meta.org == org if not truth["seed"]
                       else _seed_names_agree(meta.org, org))
             got = (org_ok, meta.year, meta.title, meta.published, verdict)

@@ -31,7 +31,7 @@ from tests.parse_helpers import (
     text_document,
 )
 from tests.portalsim.assets import grids_for
-from tests.portalsim.forms import TRADITIONAL
+from tests.portalsim.forms import TRADITIONAL_FORMS
 from tests.portalsim.traditional import traditional_text
 from tests.portalsim.truth import report_truth
 from tests.portalsim.world import DEFAULT_AS_OF, IMAGE, World, event_reports
@@ -162,7 +162,7 @@ def _compare(result, truth: dict, *, raws: str, values: bool = True) -> list[tup
         raw = {"exact": t["raw"], "compact": "".join(t["raw"].split())}.get(raws)
         # The truth of a traditional page gives its texts as served; the document read here
         # was drawn from the report's blocks, in simplified characters.
-        read = traditional_text(cell.raw) if truth.get("form") == TRADITIONAL else cell.raw
+        read = traditional_text(cell.raw) if truth.get("form") in TRADITIONAL_FORMS else cell.raw
         if raw is not None and read != raw:
             errors.append((key, "raw", cell.raw, raw))
         if values and cell.value != t["value"]:

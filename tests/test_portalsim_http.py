@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import pytest
 
 from tests.conftest import TEST_TIME_SCALE, ProxyClient, Response, _running
-from tests.portalsim.forms import TRADITIONAL
+from tests.portalsim.forms import TRADITIONAL, TRADITIONAL_FORMS
 from tests.portalsim.hostility import fnv1a32
 from tests.portalsim.traditional import traditional_text
 from tests.portalsim.world import DEFAULT_AS_OF
@@ -141,7 +141,7 @@ def _records(xml: str) -> list[str]:
 
 def _as_written(report: dict, text: str) -> str:
     """A traditional page writes its title in traditional characters."""
-    return traditional_text(text) if report["form"] == TRADITIONAL else text
+    return traditional_text(text) if report["form"] in TRADITIONAL_FORMS else text
 
 
 # --- home, columns and lists ---------------------------------------------------------------

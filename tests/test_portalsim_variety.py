@@ -23,6 +23,7 @@ from tests.portalsim.assets import Assets
 from tests.portalsim.page import SimRequest
 from tests.portalsim.render_office import OfficeConverter
 from tests.portalsim.routes import PortalRouter
+from tests.portalsim.traditional import READINGS, traditional_text
 from tests.portalsim.truth import report_truth, truth
 from tests.portalsim.world import World, build_world
 
@@ -74,9 +75,11 @@ def test_every_form_is_drawn_on_every_portal(world: World) -> None:
     drawn = Counter(r.form for r in world.reports() if r.form)
     portals = {r.portal.key for r in world.reports() if r.form}
     assert portals == {"jiaxiang", "wenshang", "wendeng", "yanzhou", "hongze", "shuyang"}
+    # yanzhou posts no report as an article only, so it has no traditional page; jiaxiang
+    # posts one, drawn traditional, so it has no page with reading aids.
+    fewer = {forms.TRADITIONAL: 5, forms.READING_AIDS: 4}
     for form in forms.PAGE_FORMS:
-        # yanzhou posts no report as an article only, so it has no traditional page.
-        assert drawn[form] >= (5 if form == forms.TRADITIONAL else 6), (form, drawn)
+        assert drawn[form] >= fewer.get(form, 6), (form, drawn)
     assert drawn[forms.PROSE_NUMBERS] == 6
     assert drawn[forms.SCANNED_PDF] == 0, "scans are behind PORTALSIM_FORMS_UNREAD"
     counts = truth(world, AS_OF)["counts"]["by_form"]
@@ -102,7 +105,7 @@ def test_forms_change_nothing_else(world: World, monkeypatch: pytest.MonkeyPatch
 
 
 _NO_TABLE = (forms.CELLS_PIPE_ROWEND, forms.CELLS_BARE, forms.PIPE_ROWS, forms.PIPE_MARKDOWN,
-             forms.PDF_TEXT, forms.P_CELLS, forms.DIV_CELLS)
+             forms.PDF_TEXT, forms.P_CELLS, forms.DIV_CELLS, forms.P_CELLS_NBSP)
 _MARKERS = {
     forms.CELLS_PIPE_ROWEND: [r"<p>信息内容 \|</p>", r"<p>\|\|\|</p>"],
     forms.CELLS_BARE: [r"<p>信息内容</p>\n<p>\|</p>", r"<p>商业</p>\n<p>企业</p>"],
@@ -116,6 +119,16 @@ _MARKERS = {
     forms.ROWSPAN_LOST: [r"<table", r"商业<br/>企业|商业</span>.*企业"],
     forms.TRADITIONAL: ["政府信息公開工作年度報告", "三安全一穩定", "行政訴訟", "行政復議"],
     forms.ZERO_WORDS: [r">\d+件<", r">无<"],
+    forms.P_CELLS_NBSP: [r"<p>&nbsp;</p>", r"<p>&nbsp;\d+</p>", r"<p>商业<br>企业</p>",
+                         r"<p>信息内容</p>"],
+    forms.READING_AIDS: [r"年度報\(bào\)告", r"信息內\(nèi\)容", r"行政強\(qiáng\)制",
+                         r"行政復\(fù\)議", r"數\(shù\)"],
+    forms.INSTRUCTION_LABELS: [r"规章\(设区的市、自治州人民政府应提供相关数据\)",
+                               r"规范性档案\(行政机关制定发布的决定、公告、通告、意见、通知,",
+                               r"上一年项目数量\(指\d{4}年事项数\)",
+                               r"本年增/减\(指\d{4}年增加或减少的事项数,减用负值表示,如-8\)",
+                               r"处理决定数量\(指\d{4}年办件量\)",
+                               r"其他对外管理服务事项\(指行政许可证以外的政务服务事项,"],
 }
 
 
@@ -133,9 +146,20 @@ def test_the_served_page_has_the_real_form(world: World, router: PortalRouter,
             assert not [t for t in tables if "信息内容" in t or "申请人" in t], (form, url)
         if form == forms.ROWSPAN_LOST:
             assert "rowspan" not in html, url
-        if form == forms.TRADITIONAL:  # simplified-only characters are outside Big5
+        if form in forms.TRADITIONAL_FORMS:  # simplified-only characters are outside Big5
             left = {c for c in html if ord(c) > 0x3000 and not _in_big5(c)}
             assert not left, (url, "simplified characters left", left)
+        if form == forms.P_CELLS_NBSP and report.layout == "gb2019":
+            assert "<p>本年新<br>制作数量</p>" in html, url
+        if form == forms.READING_AIDS:  # every such character of the text, none other
+            text = re.sub(r"<script.*?</script>|<[^>]*>", "", html, flags=re.DOTALL)
+            bare = [m.group() for m in re.finditer(f"[{''.join(READINGS)}]", text)
+                    if not text.startswith(f"({READINGS[m.group()]})", m.end())]
+            assert not bare, (url, "characters without their reading", set(bare))
+            assert "(tiáo)" not in html and "條例" in html, url  # the file leaves 條 bare
+        if form == forms.INSTRUCTION_LABELS:  # the report's year and the year before
+            assert f"(指{report.year - 1}年事项数)" in html, url
+            assert f"(指{report.year}年办件量)" in html, url
 
 
 def _in_big5(char: str) -> bool:
@@ -203,6 +227,35 @@ def test_a_traditional_report_names_itself_as_written(world: World) -> None:
         assert entry["org"] != report.unit.name, entry["org"]
         assert all(_in_big5(c) for c in entry["org"]), entry["org"]
         assert not report.on_endpoint, "a gateway copy is an article page"
+
+
+def test_a_page_with_reading_aids_names_itself_without_them(world: World) -> None:
+    """寧強(qiáng)縣民政局 is 寧強縣民政局 (sn-ningqiang-minzhengju-department-2023-c3dde74e is
+    typed so): the truth's org is the traditional name, without pinyin."""
+    reports = _form_reports(world, forms.READING_AIDS)
+    assert reports
+    for report in reports:
+        entry = report_truth(report, AS_OF)
+        assert entry["org"] == traditional_text(report.unit.name) != report.unit.name
+        assert "(" not in entry["org"]
+        assert not report.on_endpoint, "a copy site's copy is an article page"
+
+
+def test_blank_cells_are_kept_as_nbsp_paragraphs(world: World) -> None:
+    """Unlike p_cells, p_cells_nbsp is given to reports with blank cells (it keeps them),
+    and its reports' labels are split (本年新 / 制作数量) as in the file it copies."""
+    reports = _form_reports(world, forms.P_CELLS_NBSP)
+    assert reports and forms.P_CELLS_NBSP not in forms.NEEDS_NO_BLANKS
+    for report in reports:
+        assert any(c["value"] is None for c in report_truth(report, AS_OF)["cells"]), report.rid
+        assert report.label_style.split_lines, report.rid
+
+
+def test_instruction_labels_are_drawn_on_2019_tables(world: World) -> None:
+    """The instructions belong to the 2019 form's labels (上一年项目数量, 本年增/减)."""
+    reports = _form_reports(world, forms.INSTRUCTION_LABELS)
+    assert len(reports) >= 6
+    assert {r.layout for r in reports} == {"gb2019"}
 
 
 def test_the_unread_forms_are_behind_their_flag(monkeypatch: pytest.MonkeyPatch) -> None:

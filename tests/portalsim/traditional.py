@@ -12,9 +12,15 @@ is the same character in report use are left alone (制 编制, 只 只计, 出,
 布 发布, 教, 升, 群, 胡, 秘, 泛). Like the corpus copy of 江西省农业农村厅 (``關于``, ``先后``), the
 conversion keeps 于 and 后: a character-for-character converter leaves them, because 於/于 and
 後/后 depend on the word.
+
+A copy site's converter may also write the pinyin of some characters after them (寧強(qiáng),
+報(bào)告): ``reading_aids_page``, with the characters and readings of
+sn-ningqiang-minzhengju-department-2023-c3dde74e (``READINGS``).
 """
 
 from __future__ import annotations
+
+import re
 
 _SIMPLIFIED = (
     "万与专业东丝严个丰为丽举义乐习乡书产从们众优会传体余党关兴养内写军农决况准减划创办务动励区医华协单卫厅压县参双发变台号听员"
@@ -32,6 +38,8 @@ assert len(_SIMPLIFIED) == len(_TRADITIONAL), (len(_SIMPLIFIED), len(_TRADITIONA
 _TABLE = str.maketrans(_SIMPLIFIED, _TRADITIONAL)
 # Words whose character the table would get wrong (converted before the table runs).
 _WORDS = (("答复", "答覆"), ("重复", "重複"), ("干部", "幹部"), ("若干", "若干"))
+
+
 def traditional_text(text: str) -> str:
     """A plain text in traditional characters."""
     for n, (simplified, _) in enumerate(_WORDS):
@@ -46,3 +54,42 @@ def to_traditional(html: str) -> str:
     """A whole page in traditional characters, markup and all (meta contents, the chrome,
     font names): gateways convert the page's bytes, not only what is displayed."""
     return traditional_text(html)
+
+
+# --- reading aids: the pinyin a converter writes after some characters ----------------------
+
+# Every character sn-ningqiang-minzhengju-department-2023-c3dde74e (a copy of 寧強縣民政局's
+# 2023 report on guangxijy.com) annotates, with the reading it writes, in half-width brackets
+# after the character: 寧強(qiáng)縣, 關(guān)于, 報(bào)告, 數(shù)量, 統(tǒng)計(jì). The file annotates
+# every occurrence of these and no other character (條 in 《條例》, 縣, 開 are left bare).
+READINGS = {
+    "個": "gè", "內": "nèi", "動": "dòng", "務": "wù", "協": "xié", "問": "wèn", "國": "guó",
+    "堅": "jiān", "報": "bào", "實": "shí", "對": "duì", "導": "dǎo", "強": "qiáng", "復": "fù",
+    "態": "tài", "據": "jù", "數": "shù", "會": "huì", "發": "fā", "簡": "jiǎn", "結": "jié",
+    "絡": "luò", "統": "tǒng", "網": "wǎng", "聯": "lián", "規": "guī", "計": "jì", "認": "rèn",
+    "請": "qǐng", "財": "cái", "責": "zé", "關": "guān", "項": "xiàng", "預": "yù", "領": "lǐng",
+    "養": "yǎng",
+}
+_READ = re.compile("[" + "".join(READINGS) + "]")
+# Markup the annotation leaves alone: tags with their attributes, scripts, styles, comments.
+_MARKUP = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<[^>]*>)",
+                     re.DOTALL | re.IGNORECASE)
+
+
+def with_readings(text: str) -> str:
+    """A traditional text with the file's readings after their characters (a character
+    already followed by its reading is left as it is)."""
+    def annotate(m: re.Match[str]) -> str:
+        reading = f"({READINGS[m.group()]})"
+        if text.startswith(reading, m.end()):
+            return m.group()
+        return m.group() + reading
+    return _READ.sub(annotate, text)
+
+
+def reading_aids_page(html: str) -> str:
+    """A whole page as the copy site serves it: traditional all through, like
+    ``to_traditional``, and the readings written into the page's text (text nodes, the
+    title included; tags, attributes and scripts are not annotated)."""
+    parts = _MARKUP.split(to_traditional(html))
+    return "".join(part if n % 2 else with_readings(part) for n, part in enumerate(parts))

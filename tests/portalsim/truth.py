@@ -19,7 +19,7 @@ from .catalog import (
     BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB,
     RATE_LIMIT,
 )
-from .forms import SCANNED_PDF, TRADITIONAL
+from .forms import SCANNED_PDF, TRADITIONAL_FORMS
 from .tables import cell_label
 from .traditional import traditional_text
 from .world import (
@@ -77,7 +77,7 @@ def report_truth(report: Report, as_of: date) -> dict:
         source = "ocr" if report.rendering == IMAGE or report.form == SCANNED_PDF else "table"
         for key, cell in version.cells.items():
             table, row, column = key.split("/")
-            raw = traditional_text(cell.raw) if report.form == TRADITIONAL else cell.raw
+            raw = traditional_text(cell.raw) if report.form in TRADITIONAL_FORMS else cell.raw
             entry = {"table": table, "row": row, "column": column, "value": cell.value,
                      "raw": raw, "label": cell_label(report.layout, key), "source": source}
             if cell.unit:
@@ -114,8 +114,9 @@ def report_truth(report: Report, as_of: date) -> dict:
 def org_as_written(report: Report) -> str:
     """The organisation as the report names itself: a traditional page writes its name in
     traditional characters, and a reader reports a name as written (the corpus convention,
-    e.g. 江西省農業農村廳)."""
-    if report.form == TRADITIONAL:
+    e.g. 江西省農業農村廳); a copy's reading aids are not part of the name (寧強(qiáng)縣民政局 is
+    寧強縣民政局, as sn-ningqiang-minzhengju-department-2023-c3dde74e is typed)."""
+    if report.form in TRADITIONAL_FORMS:
         return traditional_text(report.unit.name)
     return report.unit.name
 
