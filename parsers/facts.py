@@ -131,6 +131,11 @@ def _processed_in_whole(before: str, match: re.Match[str]) -> bool:
     return _not_received_too(before, match) and re.search(r"其中$", before) is None
 
 
+def _not_as_reviewer(before: str, match: re.Match[str]) -> bool:
+    """审理…行政复议案件7起: cases the body heard as the review organ, not cases against it."""
+    return re.search(r"审理[^，,。；;]{0,12}$", before) is None
+
+
 def _not_a_part(before: str, match: re.Match[str]) -> bool:
     """依申请公开4件 after 其中 is one outcome of a breakdown, not the year's requests."""
     return "其中" not in re.split(r"[;；]", before)[-1]
@@ -222,7 +227,9 @@ _RULES = (
     _rule("applications_carried_forward",
           rf"(?:无|没有|不存在)(?:结转{_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
     _rule("administrative_reviews",
-          rf"行政复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
+          rf"行政复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"
+          # …行政复议144件,120件做了复议决定: cases the body decided as the reviewer
+          r"(?![^。；;]{0,20}(?:做了|作出|做出)(?:了)?复议决定)", _not_as_reviewer),
     _rule("administrative_reviews",
           rf"{_N}(?:件|份|起)(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
           r"(?!(?:和|、|及|与)(?:提起)?行政诉讼)"),
@@ -295,7 +302,9 @@ _WRAPPED_LINE = 20  # a PDF line this long that ends mid-sentence continues on t
 _AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门)[^，,。；;\n]{0,16}?\d+(?:条|件)"
                        # 全区受理依申请公开件255件: the whole area's requests, not one body's
                        r"|全(?:区|县|市|州|旗|盟)(?:各级|各部门)?(?:共|共计)?(?:受理|收到|接收|处理|办理|办结)"
-                       r"[^，,。；;\n]{0,16}?\d+件")
+                       r"[^，,。；;\n]{0,16}?\d+件"
+                       # …受理57件…。其中,县级政府受理并完成申请答复6件: the 57 is the county's
+                       r"|其中[，,]?(?:县|区|市|旗|州)级(?:人民)?政府(?:本级)?(?:受理|收到)")
 
 
 def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:

@@ -214,6 +214,18 @@ def test_prose_numbers(line: str, cells: dict[str, int]) -> None:
     assert _prose("一、总体情况", line) == cells
 
 
+def test_review_cases_the_body_decided_are_not_its_own() -> None:
+    # sn-qindu-county-2024-7982258a: the district government as the review body
+    assert _prose("2024年,全年依申请公开共收到群众网上申请105件,快递17件,合计122件。行政复议144件,"
+                  "120件做了复议决定,行政诉讼97件,27件法院做出判决。") == {
+        "applications/new_received/total": 122}
+    assert _prose("2024年,因政府信息公开申请行政复议2件。") == {"review_litigation/review/total": 2}
+    # jl-tonghuaxian-county-2025-6f915465: heard as the review organ; the county's figures
+    assert _prose("2025年,全年累计受理政府信息公开申请57件,同比增长71.9%;完成答复54件,转下一年度继续"
+                  "办理3件。其中,县级政府受理并完成申请答复6件。审理政府信息公开行政复议案件7起,其中:"
+                  "结果维持3起。") == {}
+
+
 def test_figures_for_the_whole_area_give_no_cells() -> None:
     # jx-lianxi-county-2024-8016eb1b, hl-daxinganling-city-2023-8fc8d6fe
     assert _prose("全区受理依申请公开件255件,办结255件,其中予以公开71件、部分公开5件。") == {}
