@@ -43,8 +43,8 @@ _OWN_PERIOD = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,12}?(?:统计
                          r"[^。]{0,20}?起?至")
 # The opening that lists the report's own parts (本报告全文由概述，主动公开政府信息的情况…组成,
 # 全文包括概述，政府信息主动公开情况…): only a report describes itself so.
-_OWN_PARTS = re.compile(r"(?:本(?:年度)?(?:报告|年报)|全文)[^。]{0,8}?(?:由|包括|包含)[^。]{0,12}?"
-                        r"(?:概述|总体情况)[^。]{0,40}?(?:主动公开|依申请公开)")
+_OWN_PARTS = re.compile(r"(?:本(?:年度)?(?:报告|年报)|报告内容|全文)[^。]{0,8}?(?:由|包括|包含)[^。]{0,12}?"
+                        r"(?:概述|综述|总体情况)[^。]{0,40}?(?:主动公开|依申请公开)")
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many

@@ -50,7 +50,7 @@ _KEY_PREFIX = re.compile(r"^(?:(?:标题|標題)[:：|]?|(?:名称|名稱|文件
 # (2024年托克逊县夏镇人民政府信息公开…: a year followed by a name is not nameless.)
 _NAMELESS = re.compile(r"^(?:关于)?(?:(?:\d{4}|[零〇○一二三四五六七八九]{4})年度?)?"
                        r"(?:(?:政府|政务)?信息公开|政务公开|工作|年度报告|报告|$)")
-_TITLE_END = re.compile(r"(?:报告|年报)(?:[（(].{0,12}[)）])?$")
+_TITLE_END = re.compile(r"(?:报告|年报)(?:[（(].{0,12}[)）])?[?？]*$")  # ? a copy's lost character
 # A line that is a sentence, not a title: 根据《条例》…，现将…报告如下：
 _SENTENCE = re.compile(r"[。；;]|如下[:：]$|^(?:根据|依据|按照|依照|为)")
 # A whole report flattened onto one line: its title, then the first heading.
@@ -131,7 +131,7 @@ def _head(lines: Sequence[str]) -> list[str]:
 
 def _title_ending_at(head: list[str], end: int) -> str | None:
     """The title whose last line is ``head[end]``, if that line ends one."""
-    if not _TITLE_END.search(head[end]) or _chrome(head[end]):
+    if not _TITLE_END.search(simplified(head[end])) or _chrome(head[end]):
         return None
     start = end
     while not reads_as_title("".join(head[start:end + 1])):
@@ -139,7 +139,7 @@ def _title_ending_at(head: list[str], end: int) -> str | None:
         if start < end - 2 or start < 0 or _chrome(head[start]):
             return None
     while (start > 0 and _NAMELESS.match(simplified(head[start])) and not _chrome(head[start - 1])
-           and not _TITLE_END.search(head[start - 1])):
+           and not _TITLE_END.search(simplified(head[start - 1]))):
         start -= 1
     title = "".join(head[start:end + 1])
     return title if len(title) <= _MAX_TITLE else None

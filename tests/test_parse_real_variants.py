@@ -440,3 +440,17 @@ def test_prose_numbers_of_held_out_4(line: str, cells: dict[str, int]) -> None:
 ])
 def test_bodies_named_in_held_out_4(lines: list[str], org: str | None) -> None:
     assert read_metadata(_text(*lines), None).org == org
+
+
+@pytest.mark.parametrize("lines", [
+    # gd-yangshan-zhengfubangongshi-department-2016-c9d4ebfb: 综述 opens the list of parts
+    [("根据《条例》的规定,现公布阳山县人民政府办公室(以下简称县政府办公室)2016年政府信息公开工作年度报告。"
+      "本报告由综述、主动公开政府信息情况、依申请公开政府信息及咨询受理情况组成。")],
+    # nm-xianghuangqi-county-2024-6294f2f0: a traditional copy that lost characters to ?
+    ["鑲黃旗2024年度", "政府信息公開年報(bào)?",
+     ("? ?本年度報(bào)告根據《中華人民共和國政府信息公開條例》要求制作。報告內容包括鑲黃旗各行政機關"
+      "2024年政府信息公開總體情況,主動公開政府信息情況。"),
+     "一、總體情況?", "2024年,鑲黃旗扎實推進政府信息公開工作。", "二、主動公開政府信息情況?"],
+])
+def test_reports_whose_copies_lost_characters_or_say_综述(lines: list[str]) -> None:
+    assert is_report(_text(*lines))[0]
