@@ -40,8 +40,8 @@ _TOTAL = r"(?:共计|合计|总计|累计|共)?"
 # A request for information, as the prose names it: 政府信息公开申请, 政务公开的申请; and
 # 依申请公开, the term that means the requests themselves (收到依申请公开14件).
 _ASKED = r"(?:(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请|政府信息申请公开)"
-_ON_REQUEST = r"(?:政府信息)?依申请(?:信息|政府信息)?公开(?:政府信息)?"
-_RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|新收|收悉)"
+_ON_REQUEST = r"(?:政府信息)?依申请?(?:信息|政府信息)?公开(?:政府信息)?"  # 依申公开: a typo seen
+_RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|接获|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
 # year's new requests.
 _NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
@@ -150,7 +150,8 @@ _RULES = (
           rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
     _rule("applications_received",
           rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|请求|办理事项|事项|信件|信息)?)"
-          rf"(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _from_everyone),
+          rf"(?:办理事项|数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次|项){_NOT_INCLUDING}",
+          _from_everyone),
     _rule("applications_received",
           rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条|起)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
           r"(?!人)"),
@@ -169,11 +170,12 @@ _RULES = (
           rf"{_RECEIVED}{_N}(?:件|个|份)"
           rf"{_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",
-          rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|发生)(?:过)?{_GAP}{{0,28}}?"
+          rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|接获|发生)(?:过)?{_GAP}{{0,28}}?"
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
           rf"(?![^，,。；;\n]{{0,12}}(?:{_OTHER_MATTER}))", _from_everyone),
     _rule("applications_received",  # 无受理政府信息公开申请件及…投诉、行政复议: a list of nones
-          rf"(?:未|没有|无)(?:收到|受理|接到|接收)(?:过)?{_GAP}{{0,20}}?申请(?!人)件?(?:及|和|与|、)",
+          rf"(?:未|没有|无)(?:收到|受理|接到|接收)(?:过)?{_GAP}{{0,20}}?申请(?!人)(?:公开)?(?:信息)?件?"
+          r"(?:及|和|与|、)",
           _from_everyone),
     _rule("applications_received",
           r"(?:无|没有)(?:依法)?依?申请公开(?:信息)?(?:的)?(?:件|事项|情况|申请|政府信息)"),
@@ -196,8 +198,8 @@ _RULES = (
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
     _rule("applications_processed",
           rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?"
-          r"|公开申请)"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条)", _processed_in_whole),
+          r"|公开申请)(?:办理事项|事项)?"
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条|项)", _processed_in_whole),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
@@ -237,7 +239,7 @@ _RULES = (
           r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
           r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
     _rule("administrative_reviews",
-          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
+          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|未因|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
           r"(?!被?纠错|败诉)"),
     _rule("administrative_litigations",
           rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
@@ -259,7 +261,7 @@ _CELL_ONLY = frozenset({"applications_carried_over", "applications_processed",
 # substring test tells so far faster than the rules' regular expressions.
 _CUES = {
     "active_disclosure_items": ("主动公开", "主动发布", "公开政府信息"),
-    "applications_received": ("申请", "要求公开"),
+    "applications_received": ("申请", "要求公开", "依申"),
     "applications_carried_over": ("结转", "遗留", "转办", "转结"),
     "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
     "applications_partially_granted": ("部分公开",),

@@ -92,7 +92,7 @@ _DIVISIONS = re.compile(r"(?:[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州
 # Words a copying site injects into a page's text (新葡京博彩官网区人民政府北京街道办事处).
 _SPAM_WORDS = re.compile(r"博彩|娱乐城|葡京|金沙城|赌场|彩票|官网")
 # A short place name that only starts like a phrase: 对坊乡, 向阳镇, 经开区.
-_PLACE_NAME = re.compile(r"(?![全各本我该此请与向]|[一二三四五六七八九十]是)(?!.*[了的])(?!.*[全各本我该此](?:乡|镇|县|区|市|旗|街道))"
+_PLACE_NAME = re.compile(r"(?![全各本我该此请与向由经在从为将]|[一二三四五六七八九十]是)(?!.*[了的])(?!.*[全各本我该此](?:乡|镇|县|区|市|旗|街道))"
                          r"[\u4e00-\u9fff]{2,3}(?:乡|镇|县|区|市|旗|街道)"
                          r"(?:人民政府|政府|办事处)?")
 _SPAM_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc|top)")

@@ -454,3 +454,34 @@ def test_bodies_named_in_held_out_4(lines: list[str], org: str | None) -> None:
 ])
 def test_reports_whose_copies_lost_characters_or_say_综述(lines: list[str]) -> None:
     assert is_report(_text(*lines))[0]
+
+
+# --- held out 5 (opened after its first measurement) ------------------------------------------
+
+@pytest.mark.parametrize(("line", "cells"), [
+    # fj-fuzhou-tongjiju-department-2019-ecb91693: 项 for 件, two verbs (rule 9)
+    ("2019年,累计对外公开规章和规范性文件14件,收到并处理政府信息公开申请7项。",
+     {"applications/new_received/total": 7, "applications/total_processed/total": 7}),
+    # ln-dalian-changxingdaojiedao-street-2022-1c5bd57f
+    ("2022年度,长兴岛街道收到和处理政府信息公开申请办理事项为0件。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # gs-zhangjiachuan-longshanzhen-township-2024-6dab4df5
+    ("2024 年度,我镇未接获公民或法人的依申请公开诉求。", {"applications/new_received/total": 0}),
+    # ha-tongbai-chengjiaoxiang-township-2025-c3c0b2f6
+    ("2025年度,本乡未收到政府信息公开申请,亦未因政府信息公开工作引发行政复议或行政诉讼案件。",
+     {"applications/new_received/total": 0, "review_litigation/review/total": 0}),
+    # hi-haikou-zhengfuyanjiushi-department-2022-0239a78c
+    ("我室本年度未收到任何形式的依申请公开信息、行政复议和行政诉讼。",
+     {"applications/new_received/total": 0, "review_litigation/review/total": 0}),
+    # hl-harbin-shangwuju-department-2022-7f3ad41f: 依申公开, as written
+    ("2022年,我局共收到依申公开事项7件,在办理过程中,严格按照有关要求答复。",
+     {"applications/new_received/total": 7}),
+])
+def test_prose_numbers_of_held_out_5(line: str, cells: dict[str, int]) -> None:
+    assert _prose("一、总体情况", line) == cells
+
+
+def test_a_name_that_starts_with_由_is_no_name() -> None:
+    # js-qinhuai-county-2014-7772b7e9
+    assert read_metadata(_text("一、概述", "本报告由秦淮区人民政府办公室编制。我区认真贯彻《条例》。"),
+                         None).org != "由秦淮区"
