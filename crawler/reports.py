@@ -14,8 +14,13 @@ _NOT_REPORT = re.compile(r"通知|培[训訓]|要[点點]|解[读讀]|指南|模
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".jpeg")
 
 
+# The pinyin a copy site's reading aid writes after some characters: 年度報(bào)告 (the same
+# rule as parsers.extract.reading_aids, which the crawler may not import).
+_READING_AID = re.compile(r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+
+
 def is_report_title(title: str) -> bool:
-    text = re.sub(r"\s+", "", title or "")
+    text = _READING_AID.sub("", re.sub(r"\s+", "", title or ""))
     return bool(_REPORT.search(text)) and not _NOT_REPORT.search(text)
 
 

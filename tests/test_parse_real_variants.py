@@ -485,3 +485,10 @@ def test_a_name_that_starts_with_由_is_no_name() -> None:
     # js-qinhuai-county-2014-7772b7e9
     assert read_metadata(_text("一、概述", "本报告由秦淮区人民政府办公室编制。我区认真贯彻《条例》。"),
                          None).org != "由秦淮区"
+
+
+def test_an_nbsp_spacer_after_a_heading_is_no_empty_cell() -> None:
+    page = ("<html><body><div class='article'><p>二、主动公开政府信息情况</p>"
+            "<p>行政许可</p><p>&nbsp;</p><p>本年度我局通过政务服务网公开行政许可事项的办理依据、条件、程序"
+            "和结果,做到应公开尽公开,切实保障了人民群众的知情权、参与权和监督权。</p></div></body></html>")
+    assert _cells(extract(page.encode(), url="report.html")) == {}

@@ -44,7 +44,7 @@ BREAK = Token("", BLANK, line=-1)  # the text ends a row here
 def stream_rows(text: str) -> list[Row]:
     """The rows of the tables flattened into ``text``, in order (label-only rows too)."""
     lines = text.split("\n")
-    reader = _Tokens(_double_spaced(lines))
+    reader = _Tokens(_double_spaced(lines), _empty_cells(lines))
     for n, line in enumerate(lines):
         reader.line(n, line)
     reader.close_pipe_cell()
@@ -70,6 +70,22 @@ def _double_spaced(lines: list[str]) -> bool:
     return gaps[1] >= DOUBLE_SPACED_MIN and gaps[1] > DOUBLE_SPACED_SHARE * gaps[0]
 
 
+def _empty_cells(lines: list[str]) -> frozenset[int]:
+    """The ``&nbsp;`` paragraphs (lines of one no-break space) that stand for empty cells:
+    between short lines, as in a page that gives each cell a paragraph; not the spacer a page
+    puts after a heading before its prose."""
+    cells = set()
+    for n, line in enumerate(lines):
+        if line != "\xa0":
+            continue
+        before = next((x.strip() for x in reversed(lines[:n]) if x.strip()), "")
+        after = next((x for x in lines[n + 1:] if x.strip() or x == "\xa0"), "")
+        if before and len(before) <= MAX_CONTINUATION and (
+                after == "\xa0" or 0 < len(after.strip()) <= MAX_CONTINUATION):
+            cells.add(n)
+    return frozenset(cells)
+
+
 SPACES = -1  # the size ``_size`` gives a line of nothing but spaces
 
 
@@ -88,11 +104,12 @@ def clean_line(line: str) -> str:
 class _Tokens:
     """Reads lines into tokens, keeping what a cell that spans lines needs."""
 
-    def __init__(self, double_spaced: bool) -> None:
+    def __init__(self, double_spaced: bool, empty_cells: frozenset[int] = frozenset()) -> None:
         self.tokens: list[Token] = []
         self.pending: list[str] | None = None  # lines since the last ``|``, in a piped text
         self.tab_row: int | None = None  # the first line of the tab-led row being read
         self.double_spaced = double_spaced
+        self.empty_cells = empty_cells  # lines that are an HTML cell's <p>&nbsp;</p>
         self.blanks = 0  # blank lines since the last line with text
 
     def line(self, n: int, raw: str) -> None:
@@ -110,7 +127,7 @@ class _Tokens:
             self.tokens.append(BREAK)
             self.tab_row = None
         if not text:
-            if raw == "\xa0" and self.pending is None and self.tokens:
+            if n in self.empty_cells and self.pending is None and self.tokens:
                 self.tokens.append(Token("", BLANK, line=n))  # an HTML cell's <p>&nbsp;</p>
                 self.blanks = 0
                 return
