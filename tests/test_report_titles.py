@@ -16,6 +16,8 @@ REAL_TITLES = [
     "2008年度衡阳市政府信息公开工作年度报告",
     "XX县审计局2020年信息公开年度报告",  # no 政府 before 信息公开
     "2019年政府信息公开年报",
+    # a copy site's reading aid (sn-ningqiang-minzhengju-department-2023-c3dde74e)
+    "關(guān)于2023年政府信息公開年度報(bào)告",
 ]
 NOT_REPORTS = [
     "关于报送2022年政府信息公开工作年度报告的通知",
