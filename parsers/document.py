@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 BlockKind = Literal["para", "table", "image"]
+# The text of a paragraph that holds only &nbsp; (HTML): kept, because a page that gives each
+# table cell a paragraph shows an empty cell so (parsers.tables.stream reads it as one).
+EMPTY_PARAGRAPH = "\xa0"
 TableSource = Literal["table", "ocr"]
 _V = TypeVar("_V")
 

@@ -50,6 +50,8 @@ _NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转
 # Words that make a stretch of prose about something else than requests for information.
 _OTHER_MATTER = r"复议|诉讼|投诉|举报|信访|咨询|留言|建议|提案|审批|费"
 _GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
+# Services whose counts a report gives beside its requests for information.
+_OTHER_SERVICE = _OTHER_MATTER + r"|热线|信箱|12345|窗口|办件|政务服务|来电|工单"
 _NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
 _LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
 # A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
@@ -105,10 +107,6 @@ def _after_application(before: str, match: re.Match[str]) -> bool:
     counted = found[-1]
     return bool(re.search(r"信息|申请", counted.group(0))) or re.search(
         _OTHER_SERVICE, before[:counted.start()]) is None
-
-
-# Services whose counts a report gives beside its requests for information.
-_OTHER_SERVICE = _OTHER_MATTER + r"|热线|信箱|12345|窗口|办件|政务服务|来电|工单"
 
 
 def _about_information(before: str, match: re.Match[str]) -> bool:
@@ -219,10 +217,11 @@ _RULES = (
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
-    _rule("applications_carried_forward",  # 1件结转至2023年度办理, 结转2025年183件
-          rf"(?:{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?"
-          rf"|(?:结转|转)(?:至|到|入)?(?P<y2>\d{{4}})年(?:度)?(?P<n2>{NUMBER})(?:件|个|份))",
+    _rule("applications_carried_forward",  # 1件结转至2023年度办理
+          rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?",
           _after_application),
+    _rule("applications_carried_forward",  # 结转2025年183件
+          rf"(?:结转|转)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?{_N}(?:件|个|份)", _after_application),
     _rule("applications_carried_forward",  # (2022年…) 剩余4件转2023年办理: the year after
           rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
           rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),
@@ -329,8 +328,7 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                     continue
                 if not _named_year_fits(rule.name, match, year):
                     continue
-                groups = match.groupdict()
-                number = groups.get("n") or groups.get("n2")
+                number = match.groupdict().get("n")
                 value = to_number(number) if number is not None else 0
                 if value is None:
                     continue
@@ -384,8 +382,7 @@ def _sentence_before(text: str, at: int) -> str:
 def _named_year_fits(name: str, match: re.Match[str], year: int | None) -> bool:
     """A rule that names the year its requests come from or go to (group ``y``) counts
     only for the year before the report's (carried over) or after it (carried forward)."""
-    groups = match.groupdict()
-    named = groups.get("y") or groups.get("y2")
+    named = match.groupdict().get("y")
     if named is None:
         return True
     step = -1 if name == "applications_carried_over" else 1

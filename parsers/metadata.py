@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import Document
-from .numerals import CN_NUMERAL, YEAR, cn_to_int, squeeze, squeezed_text
+from .numerals import CN_NUMERAL, YEAR, cn_to_int, folded_text, squeeze, squeezed_text
 from .publisher import (
     OPENING_CHARS,
     ORG_END,
@@ -78,7 +78,7 @@ def read_metadata(doc: Document, url: str | None = None) -> Metadata:
     own = own_title(doc)
     title = _title(doc.title, own)
     text = squeezed_text(doc)
-    folded = simplified(text)
+    folded = folded_text(doc)
     signature_org, signature_date = _signature(lines)
     from_title = title_org(own) or title_org(doc.title)
     publisher = clean_org(simplified(doc.publisher or "")) or head_publisher(lines)
@@ -96,7 +96,7 @@ def read_metadata(doc: Document, url: str | None = None) -> Metadata:
 def report_year(doc: Document) -> int | None:
     """The report year alone (what prose facts need to ignore last year's numbers)."""
     own = own_title(doc)
-    return _year(simplified(squeezed_text(doc)), _title(doc.title, own), own, None)
+    return _year(folded_text(doc), _title(doc.title, own), own, None)
 
 
 # --- title and year ----------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .traditional import simplified
+
 if TYPE_CHECKING:
     from .document import Document
 
@@ -46,6 +48,12 @@ def squeezed_text(doc: Document) -> str:
     """The whole text of ``doc`` squeezed: metadata, recognition and facts all search it
     (made once while the document is being read)."""
     return doc.view("squeezed", lambda: squeeze(doc.text))
+
+
+def folded_text(doc: Document) -> str:
+    """``squeezed_text`` in simplified characters: what metadata, the report year and
+    recognition search (folded once while the document is being read)."""
+    return doc.view("folded", lambda: simplified(squeezed_text(doc)))
 
 
 def cn_to_int(text: str) -> int | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .document import Document
-from .numerals import squeeze, squeezed_text
+from .numerals import folded_text, squeeze, squeezed_text
 from .sections import document_headings
 from .tables.cells import is_value_text
 from .titles import clean_title, decoy_word, has_placeholder, is_sentence, own_title, reads_as_title
@@ -70,7 +70,7 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
         return False, "a blank template (placeholders such as XX/XXXX年)"
     named = next((t for t in titles if reads_as_title(t)), None)
     sections = [h.number for h in document_headings(doc)]
-    labels = _table_labels(simplified(squeezed_text(doc)))
+    labels = _table_labels(folded_text(doc))
     opening = bool(_OPENING.search(head))
     evidence = _describe(sections, labels, opening)
     if named:
@@ -81,16 +81,17 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
         if doc.images and len(squeezed_text(doc)) < 200:
             return True, f"title {named}; the body is images only (not verified)"
         return False, f"title {named} but the body has no report content (a link page?)"
+    about_disclosure = "信息公开" in simplified(doc.text)
     enough = (len(sections) >= _MIN_BODY_SECTIONS and (labels >= 2 or opening)
               or len(sections) >= 2 and labels >= 2)  # an excerpt cut in table 二
-    if enough and "信息公开" in simplified(doc.text):
+    if enough and about_disclosure:
         if labels >= 2 and doc.tables and not _values(doc):
             return False, f"a blank form: no report title, {evidence}, not one number in the tables"
         return True, f"no report title, but {evidence}"
     # A title that says only 年报 or 年度报告 (2020年报_审计局, a flip-book page's): enough
     # beside the report's own sections or table labels and words.
     short = next((t for t in titles if _SHORT_TITLE.search(simplified(t))), None)
-    if short and (len(sections) >= 2 or labels >= 2) and "信息公开" in simplified(doc.text):
+    if short and (len(sections) >= 2 or labels >= 2) and about_disclosure:
         return True, f"title {short}; {evidence}"
     # A stored page's excerpt: no title kept, a section or two, but the opening that
     # announces this report.
@@ -103,7 +104,7 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if _OWN_PARTS.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening lists the report's parts; {evidence}"
     # An excerpt of the body alone: it opens with 一、总体情况 and counts the year's requests.
-    if sections[:1] == [1] and _REQUESTS_COUNTED.search(simplified(squeezed_text(doc))):
+    if sections[:1] == [1] and _REQUESTS_COUNTED.search(folded_text(doc)):
         return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
 

@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 import lxml.etree
 
-from parsers.document import Block, Image, Table
+from parsers.document import EMPTY_PARAGRAPH, Block, Image, Table
 
 from .grid import MAX_SPAN, GridBuilder
 from .text import stripped_lines
@@ -36,7 +36,6 @@ SKIP_TAGS = frozenset((
     "script", "style", "noscript", "template", "head", "title", "xml", "select", "option",
     "button", "input", "textarea", "iframe", "object", "embed", "svg", "map", "area", "meta",
     "link", "frame", "frameset", "canvas", "audio", "video"))
-EMPTY_PARAGRAPH = "\xa0"  # the text of a paragraph that holds only &nbsp;
 _COLLAPSED = " \t\n\r\f\v"  # what a browser collapses; not \xa0 or \u3000
 _SPACE = re.compile(f"[{_COLLAPSED}]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -128,8 +127,8 @@ class Flow:
         self._parts.clear()
         if text:
             self.blocks.append(Block("para", text=text))
-        elif "\xa0" in joined:  # <p>&nbsp;</p>: a page that gives each cell a paragraph
-            self.blocks.append(Block("para", text=EMPTY_PARAGRAPH))  # shows an empty one so
+        elif EMPTY_PARAGRAPH in joined:  # <p>&nbsp;</p>: perhaps an empty table cell
+            self.blocks.append(Block("para", text=EMPTY_PARAGRAPH))
 
     # --- walking ------------------------------------------------------------------------
     def walk(self, element, depth: int = 0) -> None:

@@ -25,9 +25,8 @@ def strip_reading_aids(text: str) -> str:
 
 
 def strip_document(doc: Document) -> Document:
-    """The document with every annotation removed from its texts (in place, returned)."""
-    if not _ANNOTATION.search(doc.text):
-        return doc
+    """The document with every annotation removed from its texts (in place, returned):
+    block by block, each text looked at once (no whole-text join for a first check)."""
     for block in doc.blocks:
         _strip_block(block)
     if doc.title:

@@ -50,10 +50,9 @@ def fit(values: Sequence[str], n: int, short: str = LEFT,
     missing = n - len(cells)
     if missing > 0:
         if short == ENDS:
-            # 总计 is the one cell a report never leaves blank; which applicant column any
-            # other number stands in cannot be told (a single number: not even that).
-            # A lone number after blank cells the text shows (a row of empty cells and its
-            # 总计) stands at the end too.
+            # 总计 is the one cell a report never leaves blank, so the last number is it;
+            # which applicant column any other number stands in cannot be told. A lone
+            # number is 总计 only after blank cells the text shows (a row of empty cells).
             numbers = sum(1 for c in cells if not is_blank(c or ""))
             at_end = not is_blank(cells[-1] or "") and (numbers >= 2 or len(cells) >= 3)
             cells = [None] * (n - 1) + (cells[-1:] if at_end else [None])

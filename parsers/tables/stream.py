@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from parsers.document import Cell
+from parsers.document import EMPTY_PARAGRAPH, Cell
 
 from .cells import BLANK, LABEL, VALUE, kind
 from .glued import glued_tokens
@@ -71,19 +71,26 @@ def _double_spaced(lines: list[str]) -> bool:
 
 
 def _empty_cells(lines: list[str]) -> frozenset[int]:
-    """The ``&nbsp;`` paragraphs (lines of one no-break space) that stand for empty cells:
+    """The ``&nbsp;`` paragraphs (``EMPTY_PARAGRAPH`` lines) that stand for empty cells:
     between short lines, as in a page that gives each cell a paragraph; not the spacer a page
-    puts after a heading before its prose."""
-    cells = set()
-    for n, line in enumerate(lines):
-        if line != "\xa0":
-            continue
-        before = next((x.strip() for x in reversed(lines[:n]) if x.strip()), "")
-        after = next((x for x in lines[n + 1:] if x.strip() or x == "\xa0"), "")
-        if before and len(before) <= MAX_CONTINUATION and (
-                after == "\xa0" or 0 < len(after.strip()) <= MAX_CONTINUATION):
-            cells.add(n)
-    return frozenset(cells)
+    puts after a heading before its prose. One pass each way: the text before and after each
+    such line is the nearest line with text (or, after it, another empty paragraph)."""
+    marked = [n for n, line in enumerate(lines) if line == EMPTY_PARAGRAPH]
+    if not marked:
+        return frozenset()
+    before: list[str] = []  # the last line with text up to each line
+    last = ""
+    for line in lines:
+        before.append(last)
+        last = line.strip() or last
+    after: list[str] = [""] * len(lines)  # the next line with text or empty paragraph
+    following = ""
+    for n in range(len(lines) - 1, -1, -1):
+        after[n] = following
+        line = lines[n]
+        following = line if line.strip() or line == EMPTY_PARAGRAPH else following
+    return frozenset(n for n in marked if 0 < len(before[n]) <= MAX_CONTINUATION and (
+        after[n] == EMPTY_PARAGRAPH or 0 < len(after[n].strip()) <= MAX_CONTINUATION))
 
 
 SPACES = -1  # the size ``_size`` gives a line of nothing but spaces
@@ -127,15 +134,15 @@ class _Tokens:
             self.tokens.append(BREAK)
             self.tab_row = None
         if not text:
-            if n in self.empty_cells and self.pending is None and self.tokens:
-                self.tokens.append(Token("", BLANK, line=n))  # an HTML cell's <p>&nbsp;</p>
+            # An empty cell the text shows: an HTML cell's <p>&nbsp;</p>, or in a double-spaced
+            # text a line of spaces between blank lines.
+            shown = (n in self.empty_cells and bool(self.tokens)
+                     or self.double_spaced and _size(raw) == SPACES)
+            if shown and self.pending is None:
+                self.tokens.append(Token("", BLANK, line=n))
                 self.blanks = 0
-                return
-            if self.double_spaced and _size(raw) == SPACES and self.pending is None:
-                self.tokens.append(Token("", BLANK, line=n))  # an empty cell's &nbsp;
-                self.blanks = 0
-                return
-            self.blanks += 1
+            else:
+                self.blanks += 1
             return
         blanks, self.blanks = self.blanks, 0
         if "|" in text:
