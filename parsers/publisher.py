@@ -52,7 +52,7 @@ _TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:(?<!人民)政�
 # the work begins).
 _SUBJECT = re.compile(
     r"(?:\d{4}年度?|本年度|今年)[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
-    r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
+    r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|以提升|以推进|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
     r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
     r"|(?:政府)?信息公开工作|政务公开工作)")
 # 我县/我旗/我镇…: the report calls itself by its kind of place; the first place of that kind
@@ -97,6 +97,13 @@ _PLACE_NAME = re.compile(r"(?![全各本我该此请与向由经在从为将]|[�
                          r"(?:人民政府|政府|办事处)?")
 _SPAM_DOMAIN = re.compile(r"^[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc|top)")
 OPENING_CHARS = 3000  # where the opening sentence and the overview's first lines are
+# An office compiles or answers for its body (由海南省地震局办公室编制, 请与新华区人民政府办公室联系)
+# and some offices report for themselves: the report's own words tell which. 我办 is the
+# office speaking; the body named bare (海南省地震局坚持…), or called as its own kind calls
+# itself (我局, 我委, 县政府, 我镇), is the body speaking.
+_OFFICE_OF = re.compile(r"^(.+?(?:人民政府|政府|办事处|街道|镇|乡|局|委员会|委|厅))(?:办公室|办公厅)$")
+_SELF_OFFICE = re.compile(r"[我本]办(?![法理事公件结成])")
+_BODY_KIND = re.compile(r"(?:([县区市旗镇乡])(?:人民)?政府|(局|委员会|委|厅)|(镇|乡|街道))$")
 
 
 def clean_org(name: str | None) -> str | None:
@@ -140,15 +147,23 @@ def _opening_org(text: str) -> str | None:
     """The body the opening sentence names: 本报告由X编制 (the compiler: a body, or the
     government's disclosure office standing for the government), 现公布X2022年…年度报告,
     现将2021年X政府信息公开情况报告如下."""
+    if org := compiled_by(text):
+        return org
     head = text[:OPENING_CHARS]
-    for match in _COMPILED_BY.finditer(head):
-        if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
-            return org
     for pattern, group in ((PUBLISHED_AS, 1), (_COMPILED_AS, 1), (_REPORTED_AS, 2),
                            (_REPORTED_BEFORE_YEAR, 1),
                            (_OPENS_WITH_TITLE, 1), (_WORK_OF, 1)):
         match = pattern.search(head)
         if match and (org := clean_org(match.group(group))):
+            return org
+    return None
+
+
+def compiled_by(text: str) -> str | None:
+    """本报告由X编制: the body the compiler stands for."""
+    head = text[:OPENING_CHARS]
+    for match in _COMPILED_BY.finditer(head):
+        if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
             return org
     return None
 
@@ -174,6 +189,13 @@ def _contact_org(text: str) -> str | None:
     government = _GOVERNMENT.match(name)
     name = government.group(0) if government else _OFFICE.sub("", name) or name
     return clean_org(name)
+
+
+def _contact_office(text: str) -> str | None:
+    """请与X办公室联系: the office itself, for a report the office writes of itself (我办)."""
+    match = _CONTACT.search(text)
+    name = clean_org(match.group(1) or match.group(2)) if match else None
+    return name if name and _OFFICE.search(name) else None
 
 
 def _subject_org(text: str) -> str | None:
@@ -217,15 +239,50 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     report uses (杨店镇人民政府 -> 济宁市汶上县杨店镇人民政府 from its contact line)."""
     from_opening = _opening_org(text)
     contact = _contact_org(text)
+    contact_office = _contact_office(text)
     org = (_reconcile(from_title, from_opening) or signature_org or _subject_org(text)
            or _self_named(text) or publisher or contact)
     if org is None:
         return None
     if _TOWNSHIP.search(org):
         org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
+    if not (from_title and _OFFICE.search(from_title)):  # a title naming an office is its own
+        org = _speaker(org, text, contact_office, compiled=org == compiled_by(text))
     fuller = [n for n in (from_opening, contact, signature_org, publisher)
               if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
     return max(fuller, key=len) if fuller else org
+
+
+def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) -> str:
+    """The body a report speaks for, when the name found is an office's or its body's
+    (``compiled``: the office was found as the report's compiler)."""
+    speaks_as_office = _SELF_OFFICE.search(text) is not None
+    if speaks_as_office:
+        if contact_office in (f"{org}办公室", f"{org}办公厅"):
+            return contact_office  # 我办 … 请与新华区人民政府办公室联系 (not 北部湾办综合处)
+        return org
+    office = _OFFICE_OF.match(org) if compiled else None
+    if office is None:
+        return org
+    body = office.group(1)
+    # A government's name stands bare in every report (山西省人民政府网站); a bureau's, when
+    # the bureau itself acts (海南省地震局坚持…).
+    bare = not body.endswith("政府") and re.search(
+        rf"{re.escape(body)}(?!办公室|办公厅|办)", text) is not None
+    return body if bare or _calls_itself(body, text) else org
+
+
+def _calls_itself(body: str, text: str) -> bool:
+    """我局 for a 局, 我委 for a 委员会, 县政府 or 我县 for a county government, 我镇 for a 镇."""
+    kind = _BODY_KIND.search(body)
+    if kind is None:
+        return False
+    place, organ, township = kind.groups()
+    if organ:
+        short = "委" if organ == "委员会" else organ
+        return re.search(f"[我本]{short}(?![员托])", text) is not None
+    word = place or township
+    return re.search(f"[我本]{word}|(?<![\u4e00-\u9fff]{{2}}){word}政府", text) is not None
 
 
 def as_written(name: str | None, texts: list[tuple[str, str]]) -> str | None:

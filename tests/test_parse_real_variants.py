@@ -4,6 +4,8 @@ corpus floors (test_real_corpus.py) measure the whole; these say which line does
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from parsers.document import Block, Document
@@ -492,3 +494,81 @@ def test_an_nbsp_spacer_after_a_heading_is_no_empty_cell() -> None:
             "<p>行政许可</p><p>&nbsp;</p><p>本年度我局通过政务服务网公开行政许可事项的办理依据、条件、程序"
             "和结果,做到应公开尽公开,切实保障了人民群众的知情权、参与权和监督权。</p></div></body></html>")
     assert _cells(extract(page.encode(), url="report.html")) == {}
+
+
+# --- held out 5: PDF-to-Markdown rows parted from their labels ------------------------------
+
+_CORPUS = Path(__file__).parent / "fixtures" / "real" / "reports"
+_KEWEI = "sh-shanghai-kewei-department-2024-f766836b.txt"  # complete report, table 三 scrambled
+
+
+def _table3_of_kewei(total_row: str = "| （七）总计 | 33 | 2 | 0 | 0 | 0 | 0 | 35 |") -> Document:
+    lines = (_CORPUS / _KEWEI).read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("## 表三"))
+    end = next(i for i, line in enumerate(lines) if "四、结转下年度继续办理" in line)
+    body = [total_row if line.startswith("| （七）总计") else line for line in lines[start:end + 1]]
+    return _text("三、收到和处理政府信息公开申请情况", *body)
+
+
+def test_rows_without_labels_are_placed_by_the_forms_order_when_the_sums_prove_it() -> None:
+    result = read_tables(_table3_of_kewei())
+    cells = {c.key: c.value for c in result.cells}
+    # Typed by reading: the unlabelled rows, in order, are the form's rows between the
+    # labelled ones (5.三类内部事务 = 1; 无法提供 4, 6, 0; 逾期不补正 8 + 2 = 10).
+    assert cells["applications/denied.internal_affairs/total"] == 1
+    assert cells["applications/unavailable.not_held/natural_person"] == 4
+    assert cells["applications/unavailable.needs_creation/total"] == 6
+    assert cells["applications/unavailable.unclear_after_correction/total"] == 0
+    assert cells["applications/other.overdue_correction/commercial_enterprise"] == 2
+    assert cells["applications/other.overdue_correction/total"] == 10
+    assert cells["applications/other.unpaid_fee/total"] == 0
+    assert any("placed by the form's order" in w for w in result.warnings)
+
+
+def test_rows_without_labels_stay_unread_when_the_sums_do_not_prove_the_order() -> None:
+    result = read_tables(_table3_of_kewei("| （七）总计 | 34 | 2 | 0 | 0 | 0 | 0 | 36 |"))
+    cells = {c.key: c.value for c in result.cells}
+    assert "applications/other.overdue_correction/total" not in cells
+    assert "applications/denied.internal_affairs/total" not in cells
+    assert any("not placed" in w for w in result.warnings)
+
+
+def test_a_page_footer_between_rows_is_no_row() -> None:
+    # sh-shanghai-zhengfubangongting-department-2025-48b3781b: — 5 — under a label's pieces
+    doc = _text("（六）其", "2.申请人逾期未按收费通知要求", "他处理", "府信息公开申请", "— 5 —",
+                "| 缴纳费用、 | 行政机关不再处理其政 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    cells = _cells(doc)
+    assert cells["applications/other.unpaid_fee/natural_person"] == 0
+    assert cells["applications/other.unpaid_fee/total"] == 0
+
+
+def test_a_whole_row_of_table_2_that_lost_a_cell_is_not_read_by_position() -> None:
+    # sh-shanghai-zhengfubangongting-department-2025-48b3781b: which column 235 stands in
+    # cannot be told
+    doc = _text("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "|---|---|---|---|",
+                "| 规章 | 22 | 235 |", "|---|---|---|", "| 行政规范性文件 | 34 | 189 | 560 |")
+    cells = _cells(doc)
+    assert not any(k.startswith("active/rules/") for k in cells)
+    assert cells["active/normative_documents/in_force"] == 560
+
+
+@pytest.mark.parametrize(("lines", "org"), [
+    # xj-yining-county-2014-4b72a4b8: compiled by the government's office, the government acts
+    (["根据《中华人民共和国政府信息公开条例》要求,由伊宁县人民政府办公室编制。",
+      "一、概述", "2014年,按照《政府信息公开条例》的要求,县政府加快电子政务建设。"], "伊宁县人民政府"),
+    # hi-hainan-dizhenju-department-2024-1d5c8f7a: the bureau named bare
+    (["本报告由海南省地震局办公室编制并依法公开。", "一、总体情况",
+      "2024年,海南省地震局坚持以习近平新时代中国特色社会主义思想为指导。"], "海南省地震局"),
+    # ha-xinhua-zhengfubangongshi-department-2024-09f8d50b: 我办, the office speaks for itself
+    ([("本报告结合我办政府信息公开工作有关统计数据编写。如对本报告有任何疑问,请与新华区人民政府办公室联系"
+      "(地址:建设路283号院)。"), "一、总体情况"], "新华区人民政府办公室"),
+    # jx-hukou-zhengfubangongshi-department-2025-691b9b06: the overview's subject, 以提升…
+    (["本报告依据《中华人民共和国政府信息公开条例》要求编制。", "一、总体情况",
+      "2025 年,湖口县政府办公室以提升政务公开质效为核心,严格贯彻落实政务公开工作的部署要求。"],
+     "湖口县政府办公室"),
+    # sx-shanxi-province-2017-26e14a11: compiled by the 办公厅, nothing says who speaks
+    (["本报告根据《条例》要求,由山西省人民政府办公厅编制。山西省人民政府网站上可下载本报告的电子版。"],
+     "山西省人民政府办公厅"),
+])
+def test_an_office_or_the_body_it_compiles_for(lines: list[str], org: str) -> None:
+    assert read_metadata(_text(*lines), None).org == org

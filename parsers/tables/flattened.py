@@ -12,6 +12,7 @@ consistency checks.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 from parsers import checks  # a module, not its names: parsers.checks imports our schema
@@ -21,12 +22,18 @@ from .labelled import read_labelled
 from .rows import Row, text_rows
 from .stream import stream_rows
 
+# A page's footer a PDF's text keeps between two rows of a table (— 5 —, - 12 -): its
+# dashes read as nought, so it would be a row of numbers under the label above it.
+PAGE_FOOTER = re.compile(r"^[ \t\u3000]*[—–\-－]{1,2}[ \t\u3000]*[0-9]{1,3}[ \t\u3000]*[—–\-－]{1,2}"
+                         r"[ \t\u3000]*$", re.MULTILINE)
+
 
 class FlatText:
-    """The paragraphs' text and its row streams, each made once, when first wanted."""
+    """The paragraphs' text (page footers aside) and its row streams, each made once, when
+    first wanted."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.text = PAGE_FOOTER.sub("", text) if "—" in text or "-" in text else text
 
     @functools.cached_property
     def stream(self) -> list[Row]:

@@ -24,6 +24,7 @@ from functools import lru_cache
 from .cells import is_blank, norm
 from .collect import ENDS, FIRST, LEFT, Collector
 from .glued import is_header
+from .order import Found, place_by_order
 from .rows import TEXT, Row
 from .runs import spread
 from .schema import RowSpec, review_specs, row_specs
@@ -44,25 +45,50 @@ _WHOLE = frozenset({"0", "—", "——", "/", "无"})
 
 
 def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
+    found = list(_identified(rows, layout))
+    place_by_order(found, layout, out)
+    for item in found:
+        if item.target is None:
+            continue
+        row, values, stray = item.row, item.values, item.stray
+        if row.piped and not row.cut and item.target[0].table == "active":
+            columns = len(item.target[0].columns)
+            if 1 < columns and len([v for v in values if not is_blank(v)]) == len(values) < columns:
+                # A whole row of table 二 with a cell lost: which one cannot be told.
+                out.warn("active", f"active/{item.target[0].row}: {len(values)} cells for "
+                                   f"{columns} columns in a whole row: which column each "
+                                   "stands in cannot be told; not read")
+                continue
+        if row.source == TEXT:
+            values, reason = _flattened(row, values, item.target)
+            if values is None:
+                out.warn(item.target[0].table, f"{item.target[0].table}/{item.target[0].row}: "
+                                               f"not read: {reason}")
+                continue
+            stray = [False] * len(values)
+        out.add_row(item.target, values, row.source, stray, _short(row))
+
+
+def _identified(rows: Iterable[Row], layout: str) -> Iterable[Found]:
+    """Each row with values, and the canonical row(s) it holds if its labels (or the label
+    rows just above it) tell; rows of labels only are context, not items."""
     context: list[str] = []
     for row in rows:
         labels, values, stray = row.split()
-        target = identify(labels, values, context, layout) if values else None
-        if target is None:
+        if not values:
             if labels:
                 label = "".join(labels)
                 # Prose between tables is no label of the numbers below it: it ends context.
                 context = [] if is_prose(label) else [*context, label][-CONTEXT_ROWS:]
             continue
-        context = []
-        if row.source == TEXT:
-            values, reason = _flattened(row, values, target)
-            if values is None:
-                out.warn(target[0].table, f"{target[0].table}/{target[0].row}: not read: "
-                                          f"{reason}")
-                continue
-            stray = [False] * len(values)
-        out.add_row(target, values, row.source, stray, _short(row))
+        target, own = identify_how(labels, values, context, layout)
+        if target is None:
+            if labels:
+                label = "".join(labels)
+                context = [] if is_prose(label) else [*context, label][-CONTEXT_ROWS:]
+        else:
+            context = []
+        yield Found(row, labels, values, stray, target, own)
 
 
 def _flattened(row: Row, values: list[str], target: tuple[RowSpec, ...],
@@ -101,6 +127,13 @@ def is_prose(text: str) -> bool:
 def identify(labels: list[str], values: list[str], context: list[str],
              layout: str) -> tuple[RowSpec, ...] | None:
     """The canonical row(s) a row of numbers holds, or None."""
+    return identify_how(labels, values, context, layout)[0]
+
+
+def identify_how(labels: list[str], values: list[str], context: list[str],
+                 layout: str) -> tuple[tuple[RowSpec, ...] | None, bool]:
+    """The canonical row(s) a row of numbers holds, or None; and whether its own label
+    named it (rather than the label rows above it, or its length)."""
     blank = all(is_blank(v) for v in values)
     own = [norm(labels[-1]), norm("".join(labels))] if labels else []
     found = _match(own, layout)
@@ -110,31 +143,32 @@ def identify(labels: list[str], values: list[str], context: list[str],
     numbers = sum(1 for v in values if not is_blank(v))
     if numbers >= REVIEW_MIN_VALUES and (
             found is None or header or found[0].table == "review_litigation"):
-        return review_specs()  # one row of 15, whatever label stands before it
+        return review_specs(), False  # one row of 15, whatever label stands before it
     if blank:  # names nothing by the labels above; nor by a header, which 四's names are too
         # nor by a sentence: a paragraph followed by an empty line of spaces is no row
-        return None if header or is_prose(labels[-1] if labels else "") or (
-            found and found[0].table == "review_litigation") else found
+        none = header or is_prose(labels[-1] if labels else "") or (
+            found and found[0].table == "review_litigation")
+        return (None, False) if none else (found, found is not None)
     if found is not None:
-        return found
+        return found, True
     if context:
         if labels and _SUB_SERVICE.fullmatch(norm(labels[-1])):
-            return None  # 行政检查 under 其他对外管理服务事项: a part of that row, not the row
+            return None, False  # 行政检查 under 其他对外管理服务事项: a part of that row
         joined = norm("".join([*context, *labels]))
         found = _match([joined], layout)
         if found is not None:
             # Both litigation headers above the numbers: the header of 四's one row of 15.
             both = found[0].table == "review_litigation" and _BOTH_LITIGATIONS.search(joined)
-            return review_specs() if both else found
+            return (review_specs() if both else found), False
     if labels:
-        return None
+        return None, False
     # Bare numbers: the nearest label above that names a row (### 行政复议 over its table).
     found = _match([norm(c) for c in reversed(context) if not is_header(c)], layout)
     if found is not None:
-        return found
+        return found, False
     if any(_REVIEW_HEADERS.search(norm(c)) for c in context):
-        return review_specs()
-    return None
+        return review_specs(), False
+    return None, False
 
 
 def _match(texts: list[str], layout: str) -> tuple[RowSpec, ...] | None:

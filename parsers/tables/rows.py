@@ -34,6 +34,7 @@ class Row:
     closed: bool = False  # ... after its end, which the text marks (``|`` ending a row)
     partial: bool = False  # ... inside its last word: its last number may be cut too
     spaced: bool = False  # its numbers were split from one line on spaces (blanks vanish)
+    piped: bool = False  # a whole ``| a | b |`` line: its cells are all the row has
 
     def split(self) -> tuple[list[str], list[str], list[bool]]:
         """(label texts, value texts, which values are stray): the values are the unmerged
@@ -63,6 +64,7 @@ class Token:
     glued: bool = False  # a value that touched label text, no separator between
     spaced: bool = False  # a value split from a line of several on spaces
     line: int = 0  # the line (or tab-led row) it came from
+    piped: bool = False  # a cell of a whole ``| a | b |`` line
 
 
 def grid_rows(table: Table, source: str | None = None) -> list[Row]:
@@ -127,7 +129,8 @@ def mark_end(row: Row, text: str) -> None:
 def _line_row(line: str) -> Row | None:
     if line.startswith("|"):
         parts = pipe_row(line)
-        return None if parts is None else Row([Cell(p) for p in parts], TEXT)
+        return None if parts is None else Row([Cell(p) for p in parts], TEXT,
+                                               piped=line.endswith("|"))
     if "|" in line:  # "规章 | 0 | 0 |": a row; "规章 |" a cell a line, read by ``stream``
         parts = line.split("|")
         parts = parts[:-1] if not parts[-1].strip() else parts

@@ -165,7 +165,7 @@ class _Tokens:
         if text.startswith("|") and text.strip("| "):  # a whole row: | a | b |
             parts = pipe_row(text)
             if parts is not None:
-                self._row(n, parts)
+                self._row(n, parts, piped=text.endswith("|"))
             return
         if len(text) > 1 and not text.strip("|"):  # ||: a row's end, its cells a line each
             self.close_pipe_cell(n, blank=False)
@@ -198,10 +198,10 @@ class _Tokens:
         for line in lines:
             self.tokens.extend(_plain(line, n))
 
-    def _row(self, n: int, cells: list[str]) -> None:
+    def _row(self, n: int, cells: list[str], piped: bool = False) -> None:
         self.close_pipe_cell()
         self.tokens.append(BREAK)
-        self.tokens.extend(_token(c, n) for c in cells)
+        self.tokens.extend(Token(c, kind(c), line=n, piped=piped) for c in cells)
         self.tokens.append(BREAK)
 
 
@@ -257,5 +257,6 @@ def _rows_of(labels: list[Token], values: list[Token]) -> list[Row]:
         # One run of digits touching the labels may be several cells run together.
         rows.append(Row([Cell(t.text) for t in mine] + [Cell(t.text) for t in values], TEXT,
                         glued=len(values) == 1 and values[0].glued,
-                        spaced=any(t.spaced for t in values)))
+                        spaced=any(t.spaced for t in values),
+                        piped=all(t.piped for t in [*mine, *values])))
     return rows
