@@ -19,7 +19,7 @@ from archive.db import session_factory
 from archive.home import Home, HomeOption, resolve_home
 from archive.redact import SECRETS
 from archive.retrieval import open_engine
-from crawler.outcome import trouble
+from crawler.outcome import INCOMPLETE, trouble
 from crawler.registry import RegistryError, Site, load_registry
 
 console = Console(stderr=True)
@@ -142,7 +142,11 @@ def _exit_with_outcomes(home: Home, chosen: list[Site], runs: dict[str, Any],
                 if why:
                     failed[key] = why
     for key, why in failed.items():
-        console.print(f"[red]failed:[/red] {key}: {escape(why)}")
+        label, _, rest = why.partition(": ")
+        if label == INCOMPLETE:  # reached its end, reports may be missing: its own word
+            console.print(f"[red]incomplete:[/red] {key}: {escape(rest)}")
+        else:
+            console.print(f"[red]failed:[/red] {key}: {escape(why)}")
     for key, why in refused.items():
         console.print(f"[red]not crawled:[/red] {key}: {escape(why)}")
     if failed:

@@ -7,6 +7,7 @@ import asyncio
 
 from scrapy import signals
 
+from crawler.ledger import INCOMPLETE
 from crawler.progress import board
 
 
@@ -41,6 +42,13 @@ class CrawlRunExtension:
             await asyncio.to_thread(archive.flush)
         ledger = getattr(spider, "ledger", None)
         if ledger is not None and spider.crawl_run_id is not None:
+            listings = getattr(spider, "listings", None)
+            if reason == "finished" and listings is not None:
+                # Only a run that reached its end is judged: an interrupted one is resumed.
+                for short in listings.shortfalls():
+                    ledger.record_failure(spider.crawl_run_id, short.url, INCOMPLETE,
+                                          short.reason)
+                    self.crawler.stats.inc_value("xxgk/listings/incomplete")
             self.run = ledger.finish_run(spider.crawl_run_id, self.crawler.stats.get_stats(),
                                          reason)
             self.crawler.stats.set_value("xxgk/run", self.run.id)

@@ -36,7 +36,8 @@ def utcnow() -> datetime:
 # (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive
 # (an answer not archived, an archived copy unreadable), a request tried too often (retries).
 FAILURE_KINDS = ("http", "network", "timeout", "too_large", "robots", "offsite", "trap",
-                 "challenge", "parse", "archive", "retries")
+                 "challenge", "parse", "archive", "retries", "incomplete")
+INCOMPLETE = "incomplete"  # a listing read fewer records than the portal advertises
 RELEASED = "released by an operator"  # crawl_runs.finish_reason of `xxgk runs release`
 
 
@@ -169,6 +170,9 @@ class Ledger:
             run.removed_documents = counts.get(REMOVED, 0)
             run.errors = session.scalar(select(func.count()).select_from(CrawlFailure)
                                         .where(CrawlFailure.crawl_run_id == run_id))
+            run.incomplete = session.scalar(
+                select(func.count()).select_from(CrawlFailure)
+                .where(CrawlFailure.crawl_run_id == run_id, CrawlFailure.kind == INCOMPLETE))
             run.finished_at = utcnow()
             run.finish_reason = reason
             run.state = FINISHED if reason == "finished" else INTERRUPTED

@@ -55,6 +55,9 @@ class CrawlRun(Base):
     moved_documents: Mapped[int] = mapped_column(Integer, default=0)
     removed_documents: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)  # rows in crawl_failures
+    # Listings that gave fewer records than the portal says it has (failures of kind
+    # ``incomplete``): a run that reached its end with any is ``incomplete``, not a success.
+    incomplete: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CrawlFailure(Base):
@@ -67,7 +70,7 @@ class CrawlFailure(Base):
     url: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(8), default="GET")
     # http (final 4xx/5xx), network, timeout, too_large, robots, offsite, trap, challenge,
-    # parse, archive, retries (crawler.ledger.FAILURE_KINDS)
+    # parse, archive, retries, incomplete (crawler.ledger.FAILURE_KINDS)
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from archive.models import Capture
 from crawler.models import RUNNING, CrawlFailure, CrawlRun
-from crawler.outcome import FAILED, SUCCEEDED, outcome, trouble
+from crawler.outcome import FAILED, INCOMPLETE, SUCCEEDED, outcome, trouble
 from scheduler.models import ScheduledRun  # its states are the same words as outcomes
 
 SCHEDULER, MANUAL, DISTRIBUTED = "scheduler", "manual", "distributed"
@@ -116,10 +116,11 @@ def attempts(session: Session, site: str, limit: int = 50) -> list[Attempt]:
 
 
 def failures_in_a_row(found: list[Attempt]) -> int:
-    """Failed attempts since the last success (interrupted ones neither count nor stop)."""
+    """Failed attempts since the last success (interrupted ones neither count nor stop;
+    incomplete ones count: reports may be missing)."""
     count = 0
     for attempt in found:
-        if attempt.result == FAILED:
+        if attempt.result in (FAILED, INCOMPLETE):
             count += 1
         elif attempt.result == SUCCEEDED:
             break

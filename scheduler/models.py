@@ -51,8 +51,9 @@ REPORT_REMOVED = "report.removed"
 CHECKS_FAILED = "checks.failed"
 SITE_UNREACHABLE = "site.unreachable"
 CRAWL_FAILED = "crawl.failed"
+CRAWL_INCOMPLETE = "crawl.incomplete"  # reached its end, but listings read short
 EVENT_KINDS = (REPORT_NEW, REPORT_REVISED, REPORT_REMOVED, CHECKS_FAILED, SITE_UNREACHABLE,
-               CRAWL_FAILED)
+               CRAWL_FAILED, CRAWL_INCOMPLETE)
 
 # event_deliveries.state
 PENDING, DELIVERED, GAVE_UP = "pending", "delivered", "gave_up"

@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,13 +36,20 @@ from archive.home import Home
 from archive.recover import process_alive
 from archive.redact import SECRETS
 from crawler.models import CrawlRun
-from crawler.outcome import unreachable
+from crawler.outcome import INCOMPLETE, outcome, trouble, unreachable
 from crawler.registry import Site
 from parsers.models import Report
 from scheduler.clock import Clock
 from scheduler.events import add_event, derive_report_events
 from scheduler.models import (
-    CRAWL_FAILED, FAILED, INTERRUPTED, RUNNING, SITE_UNREACHABLE, SUCCEEDED, ScheduledRun,
+    CRAWL_FAILED,
+    CRAWL_INCOMPLETE,
+    FAILED,
+    INTERRUPTED,
+    RUNNING,
+    SITE_UNREACHABLE,
+    SUCCEEDED,
+    ScheduledRun,
 )
 from scheduler.sinks import Deliverer
 
@@ -52,7 +59,7 @@ STOP_GRACE = 60.0  # seconds a crawl gets to stop cleanly at shutdown before it 
 
 
 def naive_utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -195,15 +202,24 @@ def execute(runtime: Runtime, site_key: str, fire: datetime, trigger: str = "cro
         state = SUCCEEDED if crawl_code == 0 and index_code == 0 else FAILED
         if crawl_code != 0:
             error = f"crawl exited with {crawl_code} (log: {log_file})"
+            if why := _crawl_trouble(runtime, site_key):
+                error = f"{why} (log: {log_file})"
         elif index_code != 0:
             error = f"index exited with {index_code} (log: {log_file})"
         _finish(runtime, run_id, state, crawl_code=crawl_code, index_code=index_code,
                 events=events, error=error)
-    except Exception as exc:  # noqa: BLE001 - the run is recorded failed; the scheduler goes on
+    except Exception as exc:
         log.exception("%s: run %d failed", site_key, run_id)
         _finish(runtime, run_id, FAILED, crawl_code=crawl_code, index_code=index_code,
                 error=f"{type(exc).__name__}: {exc}")
     runtime.deliverer.deliver(naive_utc(runtime.clock.now()))
+
+
+def _crawl_trouble(runtime: Runtime, site_key: str) -> str | None:
+    """What the site's last crawl run says went wrong (unreachable, incomplete...)."""
+    with runtime.sessions() as session:
+        crawl = _latest_crawl(session, site_key)
+        return trouble(session, crawl) if crawl is not None else None
 
 
 def _latest_crawl(session: Session, site: str) -> CrawlRun | None:
@@ -219,7 +235,16 @@ def _events(runtime: Runtime, site: Site, run_id: int, crawl_code: int | None,
         crawl = _latest_crawl(session, site.key)
         made = 0
         down = crawl is not None and unreachable(crawl)
-        if crawl_code != 0 and not down:  # an unreachable site has its own event below
+        short = crawl is not None and not down and outcome(crawl) == INCOMPLETE
+        if short:
+            made += add_event(
+                session, key=f"{CRAWL_INCOMPLETE}|{site.key}|{run_id}", kind=CRAWL_INCOMPLETE,
+                at=now, site=site.key, run_id=run_id, sinks=sinks, url=site.home,
+                summary=f"crawl of {site.key} incomplete: {crawl.incomplete} listing(s) read "
+                        "fewer records than the portal advertises",
+                detail={"crawl_run_id": crawl.id, "listings": crawl.incomplete,
+                        "why": trouble(session, crawl)}) is not None
+        if crawl_code != 0 and not down and not short:  # those two have their own events
             made += add_event(
                 session, key=f"{CRAWL_FAILED}|{site.key}|{run_id}", kind=CRAWL_FAILED, at=now,
                 site=site.key, run_id=run_id, sinks=sinks,

@@ -11,6 +11,7 @@ from datetime import date
 import scrapy
 from scrapy.http import Response
 
+from crawler.listings import ListingTally
 from crawler.registry import Site
 
 REPORT_PAGE, FILE = "report_page", "file"
@@ -31,6 +32,8 @@ class ArchiveSpider(scrapy.Spider):
         self.resuming = resuming
         self.allowed_domains = list(site.hosts)
         self.last_year = last_year or date.today().year - 1
+        # What each listing says it holds against what was read of it (crawler.listings).
+        self.listings = ListingTally()
 
     def known_documents(self):  # type: ignore[no-untyped-def]
         """Requests for every document earlier runs found (after the entry points)."""

@@ -18,13 +18,11 @@ from scrapy.http import Response
 from crawler.registry import Site
 from crawler.reports import anchors, is_attachment_link, is_report_title
 from crawler.spiders.base import REPORT_PAGE, ArchiveSpider
+from crawler.spiders.hanweb_pager import Pager, column_pager
 
-_RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.S)
-_TOTAL = re.compile(r"totalRecord\s*:\s*(\d+)")
-_AJAX_TYPE = re.compile(r"ajaxType\s*:\s*'(get|post)'", re.I)
+_RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.DOTALL)
+_TOTAL_XML = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
 _UNIT = re.compile(r"vc_xxgkarea=([0-9A-Z]{18})")
-_PER_PAGE = 15
-_GROUP = 45  # records per first load / POST group
 _NO_DATA = "暂无数据"
 
 
@@ -36,6 +34,7 @@ class HanwebSpider(ArchiveSpider):
             raise ValueError(f"site {site.key} is not a Hanweb site")
         super().__init__(site, *args, **kwargs)
         self.base = site.home.rstrip("/")
+        self.pagers: dict[int, Pager] = {}
 
     async def start(self):
         hanweb = self.site.hanweb
@@ -56,33 +55,81 @@ class HanwebSpider(ArchiveSpider):
     # --- columns -----------------------------------------------------------------------------
 
     def parse_column(self, response: Response, column: int):
+        """The column's first records (embedded), then the rest through the pager the page
+        itself advertises; every record counted against the total the page states."""
         text = response.text
-        yield from self._records(response, _RECORD.findall(text))
-        total_match = _TOTAL.search(text)
-        total = int(total_match.group(1)) if total_match else 0
-        form_kind = (_AJAX_TYPE.search(text).group(1).lower() if _AJAX_TYPE.search(text) else "post")
-        proxy = f"{self.base}{self.site.hanweb.dataproxy}"
-        common = {"appid": "1", "webid": str(self.site.hanweb.webid), "path": "/",
-                  "columnid": str(column), "permissiontype": "0"}
-        unitid = re.search(r"\$\('#(\d+)'\)\.jpage", text)
-        if unitid:
-            common["unitid"] = unitid.group(1)
-        if form_kind == "get":
-            for page in range(_GROUP // _PER_PAGE + 1, (total + _PER_PAGE - 1) // _PER_PAGE + 1):
-                query = urlencode({"page": page, **common})
-                yield scrapy.Request(f"{proxy}?{query}", callback=self.parse_dataproxy)
+        key = f"column {column}"
+        pager = column_pager(text, column, self.site.hanweb.dataproxy,
+                             str(self.site.hanweb.webid))
+        self.listings.expect(key, response.url, pager.total)
+        yield from self._records(response, _RECORD.findall(text), key)
+        self.pagers[column] = pager
+        for start in range(pager.first_load + 1, pager.total + 1, pager.group):
+            yield from self._range_requests(pager, start, min(start + pager.group - 1,
+                                                                pager.total))
+
+    def _range_requests(self, pager: Pager, start: int, end: int):
+        """Records ``start``..``end`` of a column in the pager's current form: one POST
+        (startrecord/endrecord) or the GET pages that cover them."""
+        path, form = pager.plans[pager.plan]
+        url = f"{self.base}{path}"
+        meta = {"column": pager.column, "start": start, "end": end, "plan": pager.plan}
+        if form == "post":
+            query = urlencode({"startrecord": start, "endrecord": end,
+                               "perpage": pager.per_page})
+            yield scrapy.FormRequest(f"{url}?{query}", formdata=pager.params(form),
+                                     callback=self.parse_dataproxy, errback=self.refused,
+                                     cb_kwargs=meta, dont_filter=True)
+            return
+        first, last = (start - 1) // pager.per_page + 1, (end - 1) // pager.per_page + 1
+        for page in range(first, last + 1):
+            query = urlencode({"page": page, **pager.params(form)})
+            page_range = {**meta, "start": (page - 1) * pager.per_page + 1,
+                          "end": min(page * pager.per_page, end)}
+            yield scrapy.Request(f"{url}?{query}", callback=self.parse_dataproxy,
+                                 errback=self.refused, cb_kwargs=page_range, dont_filter=True)
+
+    def parse_dataproxy(self, response: Response, column: int, start: int, end: int,
+                        plan: int):
+        key = f"column {column}"
+        total = _TOTAL_XML.search(response.text)
+        if total:
+            self.listings.expect(key, "", int(total.group(1)))
+        records = _RECORD.findall(response.text)
+        if not records:
+            # A page of nothing before the advertised end: this form is refused (or the
+            # portal cut its listing): the next form is tried, and the tally will tell.
+            yield from self._fall_back(column, start, end, plan,
+                                       f"no records at {start}-{end} ({response.url})")
+            return
+        yield from self._records(response, records, key)
+
+    def refused(self, failure):  # type: ignore[no-untyped-def]
+        """An errback: the pager's request failed (404/405/500, network): the next form."""
+        request = failure.request
+        kwargs = request.cb_kwargs
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        why = f"http {status}" if status else type(failure.value).__name__
+        yield from self._fall_back(kwargs["column"], kwargs["start"], kwargs["end"],
+                                   kwargs["plan"], f"{why} from {request.method} {request.url}")
+
+    def _fall_back(self, column: int, start: int, end: int, plan: int, why: str):
+        pager = self.pagers[column]
+        key = f"column {column}"
+        self.listings.note(key, why)
+        if pager.plan == plan:  # the first to find this form refused moves the column on
+            pager.plan += 1
+        if pager.plan < len(pager.plans):
+            self.crawler.stats.inc_value("xxgk/pager/fallback")
+            yield from self._range_requests(pager, start, end)
         else:
-            for start in range(_GROUP + 1, total + 1, _GROUP):
-                query = urlencode({"startrecord": start, "endrecord": start + _GROUP - 1,
-                                   "perpage": _PER_PAGE})
-                yield scrapy.FormRequest(f"{proxy}?{query}", callback=self.parse_dataproxy,
-                                         formdata={"col": "1", "sourceContentType": "1", **common})
+            self.listings.note(key, "every pager form was refused or empty")
 
-    def parse_dataproxy(self, response: Response):
-        yield from self._records(response, _RECORD.findall(response.text))
-
-    def _records(self, response: Response, records: list[str]):
+    def _records(self, response: Response, records: list[str], key: str | None = None):
         for record in records:
+            if key is not None:
+                links = [href for href, _ in anchors(record)]
+                self.listings.saw(key, response.urljoin(links[0]) if links else record.strip())
             yield from self._follow_report_links(response, record)
 
     # --- the xxgk platform -----------------------------------------------------------------

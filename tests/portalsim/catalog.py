@@ -93,6 +93,14 @@ class PortalSpec:
     robots_disallow: tuple[str, ...] = ()  # TRS/Ucap (Hanweb portals: see routes._robots)
     # TRS/Ucap: reports whose real URL, date and title we know, by (unit short, year).
     known_reports: tuple[KnownReport, ...] = ()
+    # Hanweb: the dataproxy form this portal refuses ("post" or "get"), and with what status
+    # (a real county portal refused the POST form with 404 while its own pages advertised GET).
+    dataproxy_refuses: str = ""
+    refusal_status: int = 404
+    # Hanweb: the dataproxy serves no record past this one (0: all), though totalRecord
+    # counts them all: a listing cut short, which a crawl must report as incomplete.
+    listing_cap: int = 0
+    per_page: int = 15  # Hanweb: the jpage perPage (the column page embeds three pages)
 
     def column(self, role: str) -> ColumnSpec:
         return next(c for c in self.columns if c.role == role)
@@ -230,8 +238,23 @@ _SCALE_TOWNSHIPS = ["城关街道", "东城街道", "西城街道", "北关镇",
 _SCALE_DEPARTMENTS = ["财政局", "教育局"]
 
 
+# The Hanweb variants scale portals are drawn from (PORTALS.md): (dataproxy path, the form
+# its pages advertise, the form it refuses and how, record markup, the repeated record).
+# perPage: portals that show 5 a page (first load 15) page their annual column at once.
+SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int], ...] = (
+    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15),
+    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5),
+    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3),
+    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4),
+    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 5),
+)
+
+
 def scale_portal(index: int) -> PortalSpec:
-    """A generic, well-behaved Hanweb county portal for benchmarks (``--scale N``)."""
+    """A generic Hanweb county portal for benchmarks (``--scale N``), drawn from the
+    variants real portals show (``SCALE_VARIANTS``, in turn)."""
+    path, form, refuses, status, records, repeat, per_page = SCALE_VARIANTS[
+        (index - 1) % len(SCALE_VARIANTS)]
     county = f"模拟{index}县"
     host = f"county{index}.sim.gov.cn"
     region = f"99{index // 100 % 100:02d}{index % 100:02d}"
@@ -240,8 +263,9 @@ def scale_portal(index: int) -> PortalSpec:
         key=f"county{index}", host=host, province="模拟省", city="模拟市", county=county,
         government=f"{county}人民政府", region=region, site_name=f"{county}人民政府",
         site_id_code=f"99{index:08d}", webid=1, phone_prefix="0999-",
-        article_id_base=5_000_000 + index * 10_000, dataproxy_path=NEW_DATAPROXY,
-        dataproxy_form="post", record_style="li_span", repeat_quirk=False, has_endpoint=True,
+        article_id_base=5_000_000 + index * 10_000, dataproxy_path=path,
+        dataproxy_form=form, record_style=records, repeat_quirk=repeat, has_endpoint=True,
+        dataproxy_refuses=refuses, refusal_status=status, per_page=per_page,
         xxgk_column=base, xxgk_alias=f"sim{index}",
         columns=(
             ColumnSpec(base + 1, "工作动态", "news", base * 10 + 1, 30),

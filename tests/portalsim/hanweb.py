@@ -92,7 +92,7 @@ def home_page(spec: PortalSpec, latest: list[tuple[str, str, datetime]], as_of: 
 
 def column_page(spec: PortalSpec, column: ColumnSpec, records: list[str], total: int) -> str:
     """A list page: first records embedded as XML, the rest behind dataproxy.jsp."""
-    first = records[: PER_PAGE * FIRST_LOAD_PAGES]
+    first = records[: spec.per_page * FIRST_LOAD_PAGES]
     recordset = "\n".join(f"<record><![CDATA[\n{r}\n]]></record>" for r in first)
     webname = quote(spec.site_name)
     if spec.dataproxy_form == "get":
@@ -108,7 +108,7 @@ $(document).ready(function(){{
   $('#{column.unitid}').jpage({{
     dataStore: dataStore,
     proxyUrl: '{spec.dataproxy_path}',
-    perPage: {PER_PAGE}, totalRecord: {total}, groupSize: {FIRST_LOAD_PAGES},
+    perPage: {spec.per_page}, totalRecord: {total}, groupSize: {FIRST_LOAD_PAGES},
     barPosition: 'bottom', dataBefore: '<ul class="list">', dataAfter: '</ul>',
     ajaxType: '{spec.dataproxy_form}',
     ajaxParam: {{col:1, appid:1, webid:{spec.webid}, path:'/', columnid:{column.id},

@@ -168,10 +168,13 @@ class PortalRouter:
         return _html(hanweb.column_page(spec, column, records, len(records)), modified)
 
     def _dataproxy(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        if portal.spec.dataproxy_refuses and req.method.lower() == portal.spec.dataproxy_refuses:
+            return Page(portal.spec.refusal_status, b"<html><body>Error</body></html>",
+                        "text/html; charset=UTF-8")
         params = req.params
         try:
             column_id = int(params.get("columnid", "0"))
-            per_page = int(params.get("perpage", hanweb.PER_PAGE)) or hanweb.PER_PAGE
+            per_page = int(params.get("perpage", portal.spec.per_page)) or portal.spec.per_page
             if "startrecord" in params:
                 start = int(params["startrecord"])
                 end = int(params.get("endrecord", start + per_page - 1))
@@ -183,6 +186,8 @@ class PortalRouter:
         records, _ = self._records(portal, column_id, as_of)
         if portal.spec.repeat_quirk and start > 1:
             start -= 1  # the quirk: a group repeats the previous group's last record
+        if portal.spec.listing_cap:
+            end = min(end, portal.spec.listing_cap)  # totalrecord still counts them all
         shown = records[max(0, start - 1): max(0, end)]
         xml = hanweb.datastore_xml(shown, len(records), per_page)
         return Page(200, xml.encode(), "text/xml; charset=UTF-8")

@@ -1,0 +1,121 @@
+"""Hanweb column listings: paging that follows the portal, and a crawl that knows when it
+missed something (`xxgk crawl` in a subprocess against the simulator's scale portals).
+
+The registry entries are written as an operator would after reading a home page: the
+dataproxy path they guess (the newer one) and the annual-report column, no xxgk platform, so
+the column listing is the only way to the reports. The five portals differ as PORTALS.md
+says real ones do (catalog.SCALE_VARIANTS): both paths, both forms, a form refused with 404,
+405 or 500, three record markups, the record repeated between groups, 3 to 15 a page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import _running
+from tests.portalsim.catalog import NEW_DATAPROXY
+from tests.portalsim.world import build_world
+
+XXGK = Path(sys.executable).with_name("xxgk")
+AS_OF = date(2025, 6, 30)
+SITES = ("county1", "county2", "county3", "county4", "county5")
+
+
+def _entries(world, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for key in SITES:
+        spec = world.portals[key].spec
+        entry = {"key": key, "name": spec.site_name, "cms": "hanweb", "hosts": [spec.host],
+                 "home": f"http://{spec.host}/",
+                 "hanweb": {"webid": spec.webid, "dataproxy": NEW_DATAPROXY,
+                            "annual_report_columns": [spec.column("annual").id]}}
+        (folder / f"{key}.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True),
+                                            encoding="utf-8")
+    return folder
+
+
+def _crawl(home: Path, sites: Path, proxy: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("XXGK_HOME", "XXGK_DATABASE_URL")}
+    return subprocess.run(
+        [str(XXGK), "crawl", *SITES, "--proxy", proxy, "--home", str(home),
+         "--last-year", "2024", "-s", "DOWNLOAD_DELAY=0.01", "-s", "LOG_LEVEL=WARNING"],
+        check=False, capture_output=True, text=True, timeout=600,
+        env={**env, "XXGK_SITES_DIR": str(sites)})
+
+
+def _crawl_world(world, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The five sites crawled from a fresh home, against the world as it is now."""
+    sim = _running(world, calm=True, as_of=AS_OF)
+    try:
+        home = tmp_path_factory.mktemp("home")
+        return home, _crawl(home, _entries(world, tmp_path_factory.mktemp("sites") / "s"),
+                            sim.proxy)
+    finally:
+        sim.stop()
+
+
+def _column_urls(world, key: str) -> set[str]:
+    portal = world.portals[key]
+    column = portal.spec.column("annual")
+    return {f"http://{article.host}{path}"
+            for article, path, _ in portal.column_articles(column.id, AS_OF)
+            if article.report is not None}  # the column's other articles are no reports
+
+
+def _db(home: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(home / "xxgk.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(0, len(SITES))
+
+
+def test_every_variant_is_read_whole_and_says_so(world, tmp_path_factory) -> None:
+    home, result = _crawl_world(world, tmp_path_factory)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    captured = {url for (url,) in _db(home, "select url from crawl_documents")}
+    paged = 0
+    for key in SITES:
+        wanted = _column_urls(world, key)
+        paged += len(wanted) > 3 * world.portals[key].spec.per_page  # beyond the first load
+        assert wanted <= captured, f"{key}: missed {sorted(wanted - captured)[:3]}"
+    assert paged >= 3
+    assert _db(home, "select count(*) from crawl_runs where incomplete > 0") == [(0,)]
+    assert _db(home, "select count(*) from crawl_failures where kind = 'incomplete'") == [(0,)]
+
+
+def test_a_truncated_listing_makes_the_crawl_incomplete(world, tmp_path_factory) -> None:
+    cut = world.portals["county2"]
+    original = cut.spec
+    cut.spec = replace(original, listing_cap=17)  # totalRecord still counts every record
+    try:
+        home, result = _crawl_world(world, tmp_path_factory)
+    finally:
+        cut.spec = original
+    column = world.portals["county2"].spec.column("annual")
+    total = len(world.portals["county2"].column_articles(column.id, AS_OF))  # every record
+    assert result.returncode == 1, result.stdout[-2000:]
+    out = " ".join((result.stdout + result.stderr).split())
+    assert "incomplete: county2" in out, out[-1500:]
+    assert f"read 17 of the {total} records" in out, out[-1500:]
+    rows = _db(home, "select r.site, f.reason from crawl_failures f join crawl_runs r "
+                     "on r.id = f.crawl_run_id where f.kind = 'incomplete'")
+    assert [site for site, _ in rows] == ["county2"]
+    runs = json.loads(subprocess.run(
+        [str(XXGK), "runs", "--home", str(home), "--json"], capture_output=True, text=True,
+        check=True, timeout=60).stdout)
+    outcomes = {r["site"]: r["outcome"] for r in (runs["runs"] if isinstance(runs, dict) else runs)}
+    assert outcomes["county2"] == "incomplete"
+    assert {outcomes[k] for k in SITES if k != "county2"} == {"succeeded"}
