@@ -17,6 +17,7 @@ from archive.cli_output import EXIT_CODES_HELP, emit
 from archive.home import HomeOption, resolve_home
 from archive.redact import mask_database_url
 from archive.server import serve
+from crawler import sites_cli
 from crawler.cli import crawl, registry_sites, worker
 from crawler.registry import region_resolver
 from parsers import cli as parsers_cli
@@ -110,6 +111,7 @@ app.add_typer(scheduler_commands.app, name="scheduler")
 app.command()(scheduler_commands.events)
 app.command()(scheduler_commands.status)
 app.add_typer(runs_cli.app, name="runs")
+app.add_typer(sites_cli.app, name="sites")
 app.command()(runs_cli.failures)
 
 

@@ -24,6 +24,7 @@ import yaml
 
 from tests.conftest import _running
 from tests.portalsim.catalog import NEW_DATAPROXY
+from tests.portalsim.truth import report_urls
 from tests.portalsim.world import build_world
 
 XXGK = Path(sys.executable).with_name("xxgk")
@@ -119,3 +120,76 @@ def test_a_truncated_listing_makes_the_crawl_incomplete(world, tmp_path_factory)
     outcomes = {r["site"]: r["outcome"] for r in (runs["runs"] if isinstance(runs, dict) else runs)}
     assert outcomes["county2"] == "incomplete"
     assert {outcomes[k] for k in SITES if k != "county2"} == {"succeeded"}
+
+
+# --- `xxgk sites probe`: the entry read from the portal itself ------------------------------
+
+SHIPPED = Path(__file__).resolve().parents[1] / "crawler" / "sites"
+PROBED = {"jiaxiang": "http://www.jiaxiang.gov.cn/", "wenshang": "http://www.wenshang.gov.cn/",
+          "wendeng": "http://www.wendeng.gov.cn/", "yanzhou": "http://www.yanzhou.gov.cn/",
+          "hongze": "http://www.hongze.gov.cn/", "shuyang": "http://www.shuyang.gov.cn/",
+          **{key: f"http://{key}.sim.gov.cn/" for key in SITES}}
+
+
+def _where_reports_are(entry: dict) -> dict:
+    """The values of an entry that say where the reports are (not its schedule or region)."""
+    hanweb = entry.get("hanweb") or {}
+    xxgk = hanweb.get("xxgk") or {}
+    return {"cms": entry["cms"], "hosts": entry["hosts"][:1], "home": entry["home"],
+            "entry_points": entry.get("entry_points"), "webid": hanweb.get("webid"),
+            "dataproxy": hanweb.get("dataproxy"),
+            "columns": hanweb.get("annual_report_columns"), "xxgk": xxgk.get("column"),
+            "area": xxgk.get("area"), "endpoint": xxgk.get("annual_report_endpoint")}
+
+
+@pytest.fixture(scope="module")
+def probed(world, tmp_path_factory) -> Path:
+    """Every simulated portal probed through the simulator, its entry written (--write)."""
+    sites = tmp_path_factory.mktemp("probed-sites")
+    env = {**os.environ, "XXGK_SITES_DIR": str(sites)}
+    sim = _running(world, calm=True, as_of=AS_OF)
+    try:
+        for key, url in PROBED.items():
+            result = subprocess.run(
+                [str(XXGK), "sites", "probe", url, "--proxy", sim.proxy, "--pause", "0",
+                 "--write", "--json"], capture_output=True, text=True, timeout=120, env=env,
+                check=False)
+            assert result.returncode == 0, f"{key}: {result.stdout[-1500:]}{result.stderr[-1500:]}"
+            assert json.loads(result.stdout)["entry"]["key"] == key
+    finally:
+        sim.stop()
+    return sites
+
+
+def test_the_probe_writes_the_entries_we_wrote_by_hand(probed) -> None:
+    for key in ("jiaxiang", "wenshang", "wendeng", "yanzhou", "hongze", "shuyang"):
+        shipped = yaml.safe_load((SHIPPED / f"{key}.yaml").read_text(encoding="utf-8"))
+        written = yaml.safe_load((probed / f"{key}.yaml").read_text(encoding="utf-8"))
+        assert _where_reports_are(written) == _where_reports_are(shipped), key
+
+
+def test_the_probe_reads_each_variants_pager(world, probed) -> None:
+    for key in SITES:
+        spec = world.portals[key].spec
+        entry = yaml.safe_load((probed / f"{key}.yaml").read_text(encoding="utf-8"))
+        assert entry["hanweb"]["dataproxy"] == spec.dataproxy_path, key
+        assert entry["hanweb"]["annual_report_columns"] == [spec.column("annual").id]
+        assert entry["hanweb"]["xxgk"]["area"] == spec.xxgk_alias
+
+
+def test_a_crawl_from_probed_entries_finds_every_report_and_is_complete(world, probed,
+                                                                        tmp_path_factory):
+    sim = _running(world, calm=True, as_of=AS_OF)
+    try:
+        home = tmp_path_factory.mktemp("probed-home")
+        result = _crawl(home, probed, sim.proxy)
+    finally:
+        sim.stop()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    captured = {url for (url,) in _db(home, "select url from crawl_documents")}
+    for key in SITES:
+        wanted = {u["url"] for r in world.portals[key].reports if r.visible(AS_OF)
+                  and r.published.date() <= AS_OF
+                  for u in report_urls(r, AS_OF) if u["role"] in ("article", "endpoint")}
+        assert wanted and wanted <= captured, f"{key}: missed {sorted(wanted - captured)[:3]}"
+    assert _db(home, "select count(*) from crawl_runs where incomplete > 0") == [(0,)]

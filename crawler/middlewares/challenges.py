@@ -60,7 +60,7 @@ async def _settled_content(page, tries: int = 20) -> bytes:  # type: ignore[no-u
     raise AssertionError("unreachable")
 
 
-_CHALLENGE_GONE = "!document.documentElement.outerHTML.includes('$_ts')"
+CHALLENGE_GONE = "!document.documentElement.outerHTML.includes('$_ts')"
 SOLVE_SECONDS = 20  # for the browser to get through a challenge
 
 
@@ -81,7 +81,7 @@ async def _challenge_gone(page, seconds: float = SOLVE_SECONDS) -> bool:  # type
         if remaining_ms <= 0:
             return False
         try:
-            await page.wait_for_function(_CHALLENGE_GONE, timeout=remaining_ms)
+            await page.wait_for_function(CHALLENGE_GONE, timeout=remaining_ms)
             await page.wait_for_load_state("load")
             return True
         except PlaywrightTimeout:
