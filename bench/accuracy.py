@@ -62,7 +62,7 @@ SPLITS = {
     "heldout3": "held out 3 (batch 3; measured once on 2026-12-07, open since)",
     "heldout4": "held out 4 (batch 4; measured once on 2026-12-07, open since)",
     "heldout5": "held out 5 (batch 5; measured once on 2026-12-07, open since)",
-    "heldout6": "held out 6 (batch 6; measured once on 2026-12-07, not opened yet)",
+    "heldout6": "held out 6 (batch 6; measured once on 2026-12-07, open since)",
 }
 UNSEEN: frozenset[str] = frozenset()  # their files are listed only with --show-heldout
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head>

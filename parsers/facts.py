@@ -41,7 +41,7 @@ _TOTAL = r"(?:共计|合计|总计|累计|共)?"
 # 依申请公开, the term that means the requests themselves (收到依申请公开14件).
 _ASKED = r"(?:(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请|政府信息申请公开)"
 _ON_REQUEST = r"(?:政府信息)?依申请?(?:信息|政府信息)?公开(?:政府信息)?"  # 依申公开: a typo seen
-_RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接到|接获|新收|收悉)"
+_RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接受|接到|接获|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
 # year's new requests.
 _NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
@@ -56,7 +56,7 @@ _NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
 _LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
 # A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
 _CLAUSE_START = (r"(?<![^，,；;:：])(?:截至\d{1,2}月底|截至年底)?"
-                 r"(?:全年|本年度|本年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|按时|并)*")
+                 r"(?:全年|本年度|本年|今年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|按时|并)*")
 
 
 @dataclass(frozen=True)
@@ -145,13 +145,14 @@ _RULES = (
     _rule("active_disclosure_items", rf"公开政府信息{_TOTAL}{_N}条"),
     _rule("applications_received",
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
-          rf"(?:的)?申请{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
+          rf"(?:的)?申请(?:案件)?{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
     _rule("applications_received",
-          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|请求|办理事项|事项|信件|信息)?)"
+          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|(?:信息)?(?:发布|公开)?(?:请求|要求)|办理事项|事项|信件|信息)?)"
           rf"(?:办理事项|数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次|项){_NOT_INCLUDING}",
           _from_everyone),
     _rule("applications_received",
-          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条|起)(?:有关)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
+          rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条|起)(?:有关)?(?:提出(?:公开)?(?:政府信息|信息)?(?:公开)?)?(?:的)?"
+          rf"(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?|申请)"
           r"(?!人)"),
     _rule("applications_received",  # 我街道新收政府信息申请公开数量2件
           rf"(?:新收|收到|受理){_GAP}{{0,4}}?{_ASKED}(?:的)?(?:数量|总数)(?:为|是)?{_TOTAL}{_N}(?:件|个|份)"),
@@ -160,7 +161,7 @@ _RULES = (
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_received",
           rf"{_CLAUSE_START}(?:我|本)?(?:苏木|镇|乡|街道|局|区|县|市|旗|委|办|单位|机关)?"
-          rf"依申请公开(?:政府信息)?{_TOTAL}{_N}(?:件|次){_NOT_INCLUDING}", _not_a_part),
+          rf"依申请公开(?:政府信息)?{_TOTAL}{_N}(?:件|次|条){_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",  # 共收到群众网上申请105件,快递17件,合计122件
           rf"{_RECEIVED}[^。；;]{{0,16}}?申请(?:{NUMBER})件[^。；;]{{0,24}}?[,，](?:合计|共计|总计){_N}件"),
     _rule("applications_received",  # 2019年依申请公开共受理2件
@@ -190,7 +191,7 @@ _RULES = (
           rf"(?P<y>\d{{4}})年(?:度)?(?:结转|转办|遗留)(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?"
           rf"{_TOTAL}{_N}(?:件|个|份)", _after_application),
     _rule("applications_granted",
-          rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)(?:的)?(?:答复数?)?{_TOTAL}(?:为)?"
+          rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)[”\"」]?(?:的)?(?:答复数?|申请)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|条)"),
     _rule("applications_partially_granted",
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
@@ -208,20 +209,33 @@ _RULES = (
     _rule("applications_processed",  # 受理…19件,其中18件已在法定期限内予以答复
           rf"其中{_N}(?:件|个|份)(?:已|均)?(?:在法定期限内|按时|依法)?(?:予以)?(?:答复|办结|回复)",
           _after_application),
+    _rule("applications_processed",  # 受理…申请10件,10件已按时办结
+          rf"(?<![^，,；;]){_N}(?:件|个|份)(?:申请)?(?:已|均)(?:全部)?(?:在法定期限内|按时|依法)?(?:予以)?"
+          r"(?:答复|办结|回复)", _after_application),
+    _rule("applications_processed",  # 在办结的5件申请中, 在已经答复的1件申请中
+          rf"(?:已经?)?(?:办结|答复|回复|办理完毕)的{_N}(?:件|个|份)(?:申请)?中"),
+    _rule("applications_processed",  # 收到并办理群众提出的信息公开申请23件: both (rule 9)
+          rf"{_RECEIVED}(?:并|和|及|、)(?:办理|处理|办结|答复){_GAP}{{0,12}}?(?:{_ASKED}|{_ON_REQUEST})"
+          rf"{_TOTAL}{_N}(?:件|个|份)"),
+    _rule("applications_processed",  # 全年未发生依申请和处理政府信息
+          r"(?:未|没有)(?:发生)?(?:依申请|收到|受理)(?:公开)?(?:和|及|并)(?:处理|办理|答复)"),
     _rule("applications_processed",  # 未收到和处理政府信息公开申请
           r"(?:未|没有)(?:收到|受理)(?:和|及|并)(?:处理|办理|答复)(?:过)?[^，,。；;\n]{0,12}?申请"),
     _rule("applications_processed",
           r"(?:不存在|没有|无)(?:政府信息(?:公开)?)?(?:申请)?(?:的)?(?:答复|办理|处理){1,2}情况"),
     _rule("applications_carried_forward",
-          rf"(?:结转|转){_NEXT_YEAR}(?:继续)?(?:办理|处理)?(?:的)?(?:申请)?{_TOTAL}(?:为)?"
+          rf"(?:结转|转){_NEXT_YEAR}(?:继续)?(?:办理|处理|答复)?(?:的)?(?:申请)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
     _rule("applications_carried_forward",  # 1件结转至2023年度办理
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?",
           _after_application),
-    _rule("applications_carried_forward",  # 结转2025年183件
-          rf"(?:结转|转)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?{_N}(?:件|个|份)", _after_application),
+    _rule("applications_carried_forward",  # 结转2025年183件, 结转2020年继续办理的6件
+          rf"(?:结转|转)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)?(?:的)?{_N}(?:件|个|份)",
+          _after_application),
+    _rule("applications_carried_forward",  # …办结的5件申请中…。另2件申请按规定结转下年度继续办理
+          rf"另{_N}(?:件|个|份)(?:申请)?(?:按规定|依法)?(?:结转|转|顺延){_NEXT_YEAR}"),
     _rule("applications_carried_forward",  # (2022年…) 剩余4件转2023年办理: the year after
           rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
           rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),
@@ -238,7 +252,7 @@ _RULES = (
           r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
           r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
     _rule("administrative_reviews",
-          r"(?:未发生|未出现|未产生|没有发生|未被申请|未收到|未接到|未因|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
+          r"(?:未发生|未出现|未产生|未引起|未引发|没有发生|未被申请|未收到|未接到|未因|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
           r"(?!被?纠错|败诉)"),
     _rule("administrative_litigations",
           rf"行政诉讼(?:案件)?(?:数量)?(?:均为|均|各|都为|都是)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"),
@@ -304,6 +318,9 @@ _AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门
                        # 全区受理依申请公开件255件: the whole area's requests, not one body's
                        r"|全(?:区|县|市|州|旗|盟)(?:各级|各部门)?(?:共|共计)?(?:受理|收到|接收|处理|办理|办结)"
                        r"[^，,。；;\n]{0,16}?\d+件"
+                       # 全县政府系统各单位收到依申请公开共2件
+                       r"|全(?:区|县|市|州|旗|盟)[^，,。；;\n]{0,8}?各(?:单位|部门|乡镇|级)"
+                       r"[^，,。；;\n]{0,4}?(?:受理|收到|接收|处理|办理|办结)[^，,。；;\n]{0,16}?\d+件"
                        # …受理57件…。其中,县级政府受理并完成申请答复6件: the 57 is the county's
                        r"|其中[，,]?(?:县|区|市|旗|州)级(?:人民)?政府(?:本级)?(?:受理|收到)")
 

@@ -51,9 +51,10 @@ _TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:(?<!人民)政�
 # 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
 # the work begins).
 _SUBJECT = re.compile(
-    r"(?:\d{4}年度?|本年度|今年)[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
+    r"(?:\d{4}年度?|本年度|今年|(?<=要求)[，,])[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
     r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|以提升|以推进|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
     r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
+    r"|在[^，,。]{2,30}?(?:领导|指导)下"
     r"|(?:政府)?信息公开工作|政务公开工作)")
 # 我县/我旗/我镇…: the report calls itself by its kind of place; the first place of that kind
 # it names after a break, as a government (。崇礼镇政府信息公开工作依托…, ，乌拉特前旗政府网站), is
@@ -66,6 +67,7 @@ _NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《])
 # The xxgk metadata lines a stored page starts with: 发布机构 | 北街办事处, 来源:内黄县人民政府办公室.
 _HEAD_PUBLISHER = re.compile(r"(?:发布机构|信息来源|来源)\s*[:：|｜]\s*([\u4e00-\u9fff（）()]{2,40})")
 _HEAD_LINES = 20
+_HEAD_KEY = re.compile(r"发布机构|信息来源|来源")
 
 _GOVERNMENT = re.compile(r"^.*?(?:人民政府|办事处)")
 # The offices inside a body that compile its report or answer its telephone: never a body.
@@ -83,6 +85,7 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
 _NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向|可"
+                         r"|公民|法人|个人|群众|申请人"
                          r"|[一二三四五六七八九十]是|编制|制作|并|公布|发布|公开)"
                          r"|发挥|加强|推进|落实|贯彻|围绕|本单位|^(?:街道)?办事处$"
                          r"|^(?:[省市县区镇乡旗])?(?:人民)?(?:政府|街道)$|[了的]|[全各本我该](?:[县区市旗镇乡]|街道)$")
@@ -137,10 +140,17 @@ def title_org(title: str | None) -> str | None:
         return clean_org(match.group(2))
     for pattern in (_TITLE_ORG, _TITLE_ORG_AFTER_YEAR, _TITLE_ORG_NO_YEAR):
         match = pattern.search(text)
-        if match and (org := clean_org(match.group(1) if pattern is not _TITLE_ORG_AFTER_YEAR
-                                         else match.group(2))):
+        name = match.group(1) if match and pattern is not _TITLE_ORG_AFTER_YEAR else (
+            match.group(2) if match else None)
+        if name and (org := clean_org(name) or _titled_place(name)):
             return org
     return None
+
+
+def _titled_place(name: str) -> str | None:
+    """A place whose name reads like a phrase (下各镇: 各镇) is still a place where a title
+    names it before its year."""
+    return name if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:镇|乡|街道)", name) else None
 
 
 def _opening_org(text: str) -> str | None:
@@ -221,7 +231,10 @@ def _self_named(text: str) -> str | None:
 def head_publisher(lines: Sequence[str]) -> str | None:
     """发布机构 / 来源 in the metadata lines a stored page starts with (a name that names a
     body: not 本网, not a bare 政府办公室)."""
-    for line in lines[:_HEAD_LINES]:
+    head = [line.strip(" \t•·-*|") for line in lines[:_HEAD_LINES]]
+    for i, line in enumerate(head):
+        if _HEAD_KEY.fullmatch(simplified(line)):  # • 发布机构 / 建水县面甸镇人民政府: a line each
+            line = f"{line}:{next((v for v in head[i + 1:i + 3] if v), '')}"
         match = _HEAD_PUBLISHER.search(simplified(line))
         if match:
             name = clean_org(match.group(1))
@@ -240,7 +253,7 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     from_opening = _opening_org(text)
     contact = _contact_org(text)
     contact_office = _contact_office(text)
-    org = (_reconcile(from_title, from_opening) or signature_org or _subject_org(text)
+    org = (_reconcile(from_title, from_opening, publisher) or signature_org or _subject_org(text)
            or _self_named(text) or publisher or contact)
     if org is None:
         return None
@@ -295,11 +308,15 @@ def as_written(name: str | None, texts: list[tuple[str, str]]) -> str | None:
     return name
 
 
-def _reconcile(from_title: str | None, from_opening: str | None) -> str | None:
+def _reconcile(from_title: str | None, from_opening: str | None,
+               publisher: str | None = None) -> str | None:
     """One name from the title's and the opening sentence's: 洪泽区人民政府 (title) and
     淮安市洪泽区人民政府办公室 (compiled by its office) give 淮安市洪泽区人民政府."""
     if not (from_title and from_opening):
         return from_opening or from_title
+    if publisher and from_title in publisher and from_opening not in publisher and \
+            from_opening not in from_title and from_title not in from_opening:
+        return from_title  # the page's 发布机构 sides with the title (an opening copied wrong)
     if from_title in from_opening:
         end = from_opening.index(from_title) + len(from_title)
         rest = from_opening[end:]

@@ -34,9 +34,14 @@ _OPENING = re.compile(r"本(?:年度)?报告由|统计期限|统计时限|所列
 # notices about reports say 本通知 and 通知如下.
 _OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|根据|依据|依照|按照|结合|所列|数据|内容|包括"
                           r"|全文)"
-                          r"|(?:编制|制作|形成)(?:了)?本(?:年度)?(?:报告|年报)"
-                          r"|(?:现|特)(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?(?:年度报告|年报)"
-                          r"|现将[^。]{0,60}?(?:报告|汇报|报告汇报)如下")
+                          r"|(?:编制|制作|形成|发布)(?:了)?[本此](?:年度)?(?:报告|年报)"
+                          r"|(?:现|特)(?:编制并)?(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?"
+                          r"(?:年度报告|年报|情况报告|工作报告)"
+                          r"|现(?:将|对|就)[^。]{0,60}?(?:(?:报告|汇报|报告汇报)如下|进行(?:报告|汇报))")
+# A plainer opening (按照…要求编制报告), a report's only beside the period of its own figures.
+_PLAIN_OPENING = re.compile(r"(?:编制|制作|形成|发布)(?:了)?(?:本|此)?(?:年度)?(?:报告|年报)[，,。]"
+                            r"|(?:现|特)(?:向社会)?(?:公布|公开|发布)[^。]{0,40}?年度报告")
+_PERIOD = re.compile(r"(?:报告|年报)[^。]{0,10}?(?:统计期限|统计时限)[^。]{0,6}?\d{4}年")
 # The statement only a report makes of itself: the period its own figures cover
 # (本年报中所列数据的统计期限自2017年1月1日起至2017年12月31日止), beside the report's name.
 _OWN_PERIOD = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,12}?(?:统计期限|统计时限)[^。]{0,6}?自"
@@ -97,6 +102,10 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     # announces this report.
     if (sections or labels >= 2) and _OWN_OPENING.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening announces the report; {evidence}"
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if (_PLAIN_OPENING.search(head) and _PERIOD.search(head) and "信息公开" in head
+            and not ("。" not in first and decoy_word(first))):  # a notice's title first
+        return True, f"no report title, but the opening and the period of its figures; {evidence}"
     # An excerpt cut before its first heading: the opening names the report and states the
     # period of its own figures, or lists the report's own parts.
     if _OWN_PERIOD.search(head) and "信息公开工作年度报告" in head:
@@ -104,13 +113,20 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if _OWN_PARTS.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening lists the report's parts; {evidence}"
     # An excerpt of the body alone: it opens with 一、总体情况 and counts the year's requests.
-    if sections[:1] == [1] and _REQUESTS_COUNTED.search(folded_text(doc)):
+    if sections[:1] == [1] and _requests_counted(folded_text(doc)):
         return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
 
 
-_REQUESTS_COUNTED = re.compile(r"(?:收到|受理|接收|新收)[^。]{0,12}?(?:依申请公开|政府信息公开申请)[^。]{0,8}?"
-                               r"(?:\d+|[零一二三四五六七八九十]+)件")
+_REQUESTS_COUNTED = re.compile(r"(?:收到|受理|接收|新收)[^。]{0,12}?(?P<what>依申请公开|政府信息公开申请|申请)"
+                               r"[^。]{0,8}?(?:\d+|[零一二三四五六七八九十]+)件")
+def _requests_counted(text: str) -> bool:
+    """The year's requests counted (收到政府信息公开申请12件; 收到申请19件 in a text that speaks
+    of 依申请公开)."""
+    match = _REQUESTS_COUNTED.search(text)
+    return match is not None and (match["what"] != "申请" or "依申请公开" in text)
+
+
 _PROSE_MIN = 100  # characters of sentences a body must have to be more than a link page
 
 

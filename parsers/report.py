@@ -13,7 +13,7 @@ from .facts import read_facts
 from .metadata import Metadata, read_metadata
 from .recognize import is_report
 from .sections import read_sections
-from .tables import read_tables
+from .tables import TablesResult, read_tables
 
 TABLE_LAYOUTS = ("gb2021", "gb2019")
 PRE2019_BEFORE = 2019  # the national table format began with the 2019 reports
@@ -35,6 +35,13 @@ def _parse(doc: Document, url: str | None) -> ParsedReport:
                             warnings=[f"not a report: {reason}", *doc.warnings],
                             is_report=False)
     tables = read_tables(doc)
+    if meta.year is not None and meta.year < PRE2019_BEFORE and tables.cells:
+        # The national tables began with the reports on 2019: numbers a report on an earlier
+        # year gives in its own tables (or in sentences that only look like rows: 减少行政事业性
+        # 收费…380项) are no cells of them.
+        tables = TablesResult(None, [], [*tables.warnings, (
+            f"a report on {meta.year}: {len(tables.cells)} value(s) that read like the national "
+            "tables' cells not kept (those tables began with the reports on 2019)")])
     facts, prose_cells = read_facts(doc)
     sections = read_sections(doc)
     cells: list[CellValue] = list(tables.cells)

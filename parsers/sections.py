@@ -72,7 +72,7 @@ def classify_heading(line: str, brackets: bool = False) -> tuple[int, bool] | No
     text = line.strip().strip("\t ")
     if not text or "\t" in text or len(text) > _MAX_LINE:
         return None
-    text = any_simplified(text).rstrip("?？")  # 一、總體情況? (a copy's lost character)
+    text = any_simplified(text).strip("?？")  # ??一、總體情況? (a copy's lost characters)
     if brackets:
         text = _BRACKETS.sub(r"\1、", text, count=1)
     if _SUB_NUMBER.match(text):

@@ -40,7 +40,8 @@ PLACEHOLDER = re.compile(r"(?:[XxＸｘ×*＊]{2,}|某某)(?=[\u4e00-\u9fff年�
 # 长者模式, 繁体, 字号), share and print buttons, the article's date and source line. Such a line
 # is never part of the title, nor the name of the publishing body.
 _CHROME = re.compile(r"位置|首页|>|＞|»|›|无障碍|长者模式|简体|繁体|字体|字号|打印|分享|收藏|关闭|返回"
-                     r"|浏览|点击|索引号|发布(?:日期|时间|机构)|来源[:：]|日期[:：]|时间[:：]")
+                     r"|浏览|点击|索引号|发布(?:日期|时间|机构)|来源[:：]|日期[:：]|时间[:：]"
+                     r"|^\s*[-*•·]\s*[\u4e00-\u9fff]{2,6}\s*$")  # a menu's items: - 政策解读
 # What stands before a title without being part of it: the key of the xxgk metadata lines
 # (标题: …, | 标 题 | … |) and a PDF viewer's folio (Page 8 - …).
 _KEY_PREFIX = re.compile(r"^(?:(?:标题|標題)[:：|]?|(?:名称|名稱|文件名称|文件名稱|title)[:：|]|Page\d+[-–—])",
@@ -54,7 +55,9 @@ _TITLE_END = re.compile(r"(?:报告|年报)(?:[（(].{0,12}[)）])?[?？]*$")  #
 # A line that is a sentence, not a title: 根据《条例》…，现将…报告如下：
 _SENTENCE = re.compile(r"[。；;]|如下[:：]$|^(?:根据|依据|按照|依照|为)")
 # A whole report flattened onto one line: its title, then the first heading.
-_LEADING_TITLE = re.compile(r"^(.{4,60}?(?:报告|年报))(?=[一1][、.．])")
+# A title run into the text: before its first heading, or printed twice (a page's title
+# and the article's: 北京市2018年政府信息公开工作年度报告北京市2018年…).
+_LEADING_TITLE = re.compile(r"^(.{4,60}?(?:报告|年报))(?=[一1][、.．]|\1)")
 
 _MAX_TITLE = 80
 _HEAD_LINES = 20  # chrome may take a dozen lines before the title

@@ -14,6 +14,7 @@ from parsers.extract.reading_aids import strip_reading_aids
 from parsers.facts import read_facts
 from parsers.metadata import read_metadata
 from parsers.recognize import is_report
+from parsers.report import parse_document
 from parsers.sections import find_headings
 from parsers.tables import read_tables
 from parsers.tables.cells import norm
@@ -571,4 +572,140 @@ def test_a_whole_row_of_table_2_that_lost_a_cell_is_not_read_by_position() -> No
      "山西省人民政府办公厅"),
 ])
 def test_an_office_or_the_body_it_compiles_for(lines: list[str], org: str) -> None:
+    assert read_metadata(_text(*lines), None).org == org
+
+
+# --- held out 6 (opened after its first measurement) ------------------------------------------
+
+@pytest.mark.parametrize("lines", [
+    # he-pingxiang-xunzhaoxiang-township-2024-54b1938b: 发布本年度报告
+    ["根据《中华人民共和国政府信息公开条例》等规定,发布本年度报告。报告中所列数据统计期限为2024年1月1日至12月31日。",
+     "一、总体情况", "2024年,寻召乡主动公开政务信息数545条。"],
+    # hl-heilongjiang-shichangjianguanju-department-2023-cd4ced4c: 现发布…情况报告
+    ["根据《政府信息公开条例》有关规定,现发布省市场监管局2023年政府信息公开情况报告。", "一、总体情况",
+     "2023年,省市场监管局认真贯彻落实《政府信息公开条例》规定。"],
+    # sc-meishan-city-2015-a499ffd6: 编制此报告
+    ["根据《中华人民共和国政府信息公开条例》,编制此报告。报告所列数据的统计期限自2015年1月1日起至2015年12月31日止。",
+     "一、概述", "2015年,眉山市按照国务院、省政府工作要求,认真贯彻执行《条例》。"],
+    # xz-lasa-xingzhengshenpiju-department-2021-364c24b6: 现对局…情况报告如下
+    [("根据《中华人民共和国政府信息公开条例》要求,拉萨市行政审批和便民服务局认真推进政务信息公开工作,"
+     "现对局2021年度政府信息公开情况报告如下:"), "一、总体情况", "今年以来,市行政审批和便民服务局政府信息公开工作始终坚持为群众服务。"],
+    # ln-liaoning-zhengfubangongting-department-2025-af1a670b: headings behind lost characters
+    ["??根据《中华人民共和国政府信息公开条例》规定编制本报告。报告数据统计期限为2025年1月1日至2025年12月31日。",
+     "??一、总体情况", "??2025年,辽宁省人民政府办公厅坚持以习近平新时代中国特色社会主义思想为指导。"],
+    # ln-shenyang-zhengfubangongting-department-2025-21a5c8db: 要求编制报告, beside its period
+    ["根据《中华人民共和国政府信息公开条例》,按照有关通知要求编制报告,报告数据统计期限为2025年1月1日至2025年12月31日。",
+     "一、总体情况", "2025年,沈阳市人民政府办公厅坚持以习近平新时代中国特色社会主义思想为指导。"],
+    # bj-beijing-province-2018-f6678946: the title printed twice, then the text
+    [("北京市2018年政府信息公开工作年度报告北京市2018年政府信息公开工作年度报告 2018年,北京市全面贯彻落实党的十九大"
+      "精神,全力贯彻落实《中华人民共和国政府信息公开条例》和政务公开系列工作部署,持续着力提升政府信息和政务公开工作实效。")],
+    # sh-shanghai-province-2010-e1c846b1: a site's menu above the text is no title
+    ["- 政策解读", "- 经济发展", ("本年度报告根据《中华人民共和国政府信息公开条例》的要求,由市政府办公厅综合各区(县)人民政府"
+                              "的政府信息公开年度报告编制而成。本年度报告中所列数据的统计期限从2010年1月1日到12月31日止。"),
+     "一、概述", "2010年是上海世博年。"],
+    # ha-ruzhou-county-2019-9708ee91: section 1 and the year's requests, 收到申请19件
+    ["一、总体情况", "(一)主动公开情况", "2019年汝州市共主动公开信息共计20809条。", "(二)依申请公开办理情况",
+     "2019年,汝州市共收到申请19件。全部已在规定时间内答复。"],
+])
+def test_reports_of_held_out_6_are_reports(lines: list[str]) -> None:
+    assert is_report(_text(*lines))[0]
+
+
+@pytest.mark.parametrize(("line", "cells"), [
+    # ah-zongyang-xinfangju-department-2020-de444fa9
+    ("2020年度,我局收到依申请公开信息发布请求1件,但不属于政府信息公开范畴。", {"applications/new_received/total": 1}),
+    # cq-yongchuan-zhongshanlujiedao-street-2025-92057a3b
+    ("2025年,中山路街道接到7条提出公开政府信息的申请,已按照规定及时回复。", {"applications/new_received/total": 7}),
+    # fj-minhou-zhengfubangongshi-department-2025-49689d38
+    ("本年度共收到依申请公开政府信息72件,已答复71件,结转至下一年答复1件。",
+     {"applications/new_received/total": 72, "applications/total_processed/total": 71,
+      "applications/carried_forward/total": 1}),
+    # gx-yufeng-liyongzhen-township-2025-17ce14d5: 申请案件
+    ("2025年,我镇共受理政府信息公开申请案件4件,办结3件。",
+     {"applications/new_received/total": 4, "applications/total_processed/total": 3}),
+    # ha-xincai-county-2020-8a21c0ea
+    ("2020年,新蔡县人民政府共受理政府信息公开申请10件,10件已按时办结。",
+     {"applications/new_received/total": 10, "applications/total_processed/total": 10}),
+    # ln-liaoning-zhengfubangongting-department-2025-af1a670b: 接受办理, two verbs
+    ("全年共接受办理政府信息公开申请623件。",
+     {"applications/new_received/total": 623, "applications/total_processed/total": 623}),
+    # sd-shizhong-guangminglujiedao-street-2025-5e73d9cc
+    ("2025年共受理政府信息公开申请1件,其中予以公开申请1件,部分公开0件。",
+     {"applications/new_received/total": 1, "applications/granted/total": 1,
+      "applications/partially_granted/total": 0}),
+    # sn-changan-zhengfubangongshi-department-2022-4413e10b: 收到并办理
+    ("2022年区政府办公室收到并办理群众提出的信息公开申请23件。",
+     {"applications/new_received/total": 23, "applications/total_processed/total": 23}),
+    # sn-lintong-zhengfubangongshi-department-2025-bcabfaf1: 今年共办结
+    ("2025年区政府办公室共收到政府信息公开申请32件,办结上年结转3件,今年共办结35件。",
+     {"applications/new_received/total": 32, "applications/carried_over/total": 3,
+      "applications/total_processed/total": 35}),
+    # sd-boshan-shantoujiedao-street-2020-2f8ea42e: one none for two verbs
+    ("二是依申请公开情况。全年未发生依申请和处理政府信息。",
+     {"applications/new_received/total": 0, "applications/total_processed/total": 0}),
+    # sc-zhaohua-yuanbazhen-township-2020-5b672b1b: 未引起行政复议
+    (("2020年收到公民、法人向元坝镇人民政府提交的政府信息公开申请1件,依法按时办结1件,重复申请0件,不予办理0件,"
+     "均未引起行政复议和行政诉讼。"),
+     {"applications/new_received/total": 1, "applications/total_processed/total": 1,
+      "review_litigation/review/total": 0}),
+    # gz-sandu-county-2022-5cfff8c4: the whole county's requests: no cell
+    ("(二)依申请公开方面:全县政府系统各单位收到依申请公开共2件。", {}),
+])
+def test_prose_numbers_of_held_out_6(line: str, cells: dict[str, int]) -> None:
+    assert _prose("一、总体情况", line) == cells
+
+
+def test_a_block_of_table_2_read_by_its_own_headers() -> None:
+    # sn-lintong-qinlingbaohuju-department-2022-a5a89fca: 2019-form headers, one column per
+    # block, the fee block with the 2021 form's header
+    doc = _text("二、主动公开政府信息情况", "第二十条第(一)项 | |||",
+                "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |", "规章 | 0 | 0 | 0 |",
+                "第二十条第(五)项 | |||", "信息内容 | 处理决定数量 | ||", "行政许可 | 117 | ||",
+                "第二十条第(六)项 | |||", "信息内容 | 处理决定数量 | ||", "行政处罚 | 2 | ||",
+                "第二十条第(八)项 | |||", "信息内容 | 本年度收费金额(单位:万元) | ||", "行政事业性收费 | 0 | ||")
+    cells = _cells(doc)
+    assert cells["active/licensing/decisions"] == 117
+    assert cells["active/penalty/decisions"] == 2
+    assert cells["active/fees/amount_10k_yuan"] == 0
+    assert "active/licensing/previous_items" not in cells
+    assert "active/fees/previous_items" not in cells
+
+
+def test_a_report_before_2019_has_no_national_table_cells() -> None:
+    # gx-guangxi-province-2013-161df9e5: a sentence that reads like a fee row
+    doc = _text("广西壮族自治区2013年政府信息公开工作年度报告", "一、概述",
+                "一是组织开展清理审批事项和优化办事流程工作。按照“四个减少”(即减少投资项目审批、减少行政事业性收费)"
+                "的要求,对所有审批事项进行清理,全区分两批取消、下放和调整行政审批事项380项。")
+    parsed = parse_document(doc)
+    assert parsed.layout == "pre2019"
+    assert not [c for c in parsed.cells if c.source != "prose"]
+
+
+@pytest.mark.parametrize(("lines", "org"), [
+    # ah-guoyang-zhengfubangongshi-department-2020-2e609824: the subject before 在…领导下
+    (["依据《条例》规定,编制本报告。", "一、总体情况",
+      "2020年,涡阳县人民政府办公室在县委县政府的坚强领导下,始终坚持“以公开为常态,不公开为例外”的原则。"],
+     "涡阳县人民政府办公室"),
+    # yn-jianshui-miandianzhen-township-2025-3a4492a4: the opening copied another body's name;
+    # the title and the 发布机构 (its value on the next line) agree
+    (["  • 发布机构", "    建水县面甸镇人民政府", "建水县面甸镇2025年政府信息公开工作年度报告",
+      "根据《条例》要求,现公布建水县民族宗教事务局2025年度政府信息公开工作年度报告。", "一、总体情况"],
+     "建水县面甸镇人民政府"),
+    # sc-zhaohua-yuanbazhen-township-2020-5b672b1b: 法人向元坝镇 is no name
+    (["(二)依申请公开。2020年收到公民、法人向元坝镇人民政府提交的政府信息公开申请1件。我镇依法按时办结。"], None),
+])
+def test_bodies_named_in_held_out_6(lines: list[str], org: str | None) -> None:
+    assert read_metadata(_text(*lines), None).org == org
+
+
+@pytest.mark.parametrize(("lines", "org"), [
+    # zj-xianju-xiagezhen-township-2023-bc3942b0: a town whose name holds 各
+    (["2023年下各镇政府信息公开工作年度报告", "一、总体情况", "(一)强化组织领导。我镇政府高度重视政府信息公开工作。"],
+     "下各镇"),
+    # xz-lasa-xingzhengshenpiju-department-2021-364c24b6: the subject right after …要求,
+    ([("根据《中华人民共和国政府信息公开条例》要求,拉萨市行政审批和便民服务局坚持以“公开为常态,不公开为例外”原则,"
+      "认真推进政务信息公开工作,现对局2021年度政府信息公开情况报告如下:"), "一、总体情况"],
+     "拉萨市行政审批和便民服务局"),
+])
+def test_more_bodies_named_in_held_out_3_and_6(lines: list[str], org: str) -> None:
     assert read_metadata(_text(*lines), None).org == org

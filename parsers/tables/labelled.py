@@ -24,6 +24,7 @@ from functools import lru_cache
 from .cells import is_blank, norm
 from .collect import ENDS, FIRST, LEFT, Collector
 from .glued import is_header
+from .headers import by_headers, column_headers, starts_block
 from .order import Found, place_by_order
 from .rows import TEXT, Row
 from .runs import spread
@@ -51,6 +52,13 @@ def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
         if item.target is None:
             continue
         row, values, stray = item.row, item.values, item.stray
+        target = item.target
+        if (target[0].table == "active" and item.headers and len(target) == 1
+                and not row.glued):  # digits run together are cut apart by the form's columns
+            placed = by_headers(target[0], values, item.headers, layout)
+            if placed is not None:  # one number per header: in the columns they name
+                out.add_row((placed[0],), placed[1], row.source)
+                continue
         if row.piped and not row.cut and item.target[0].table == "active":
             columns = len(item.target[0].columns)
             if 1 < columns and len([v for v in values if not is_blank(v)]) == len(values) < columns:
@@ -73,22 +81,29 @@ def _identified(rows: Iterable[Row], layout: str) -> Iterable[Found]:
     """Each row with values, and the canonical row(s) it holds if its labels (or the label
     rows just above it) tell; rows of labels only are context, not items."""
     context: list[str] = []
+    headers: tuple[str, ...] | None = None  # the column headers of table 二's current block
+    open_headers = False  # the header rows are still coming (one header a line, flattened)
     for row in rows:
         labels, values, stray = row.split()
-        if not values:
+        target, own = identify_how(labels, values, context, layout) if values else (None, False)
+        if target is None:
             if labels:
                 label = "".join(labels)
                 # Prose between tables is no label of the numbers below it: it ends context.
                 context = [] if is_prose(label) else [*context, label][-CONTEXT_ROWS:]
-            continue
-        target, own = identify_how(labels, values, context, layout)
-        if target is None:
-            if labels:
-                label = "".join(labels)
-                context = [] if is_prose(label) else [*context, label][-CONTEXT_ROWS:]
+                if named := column_headers(labels):
+                    headers = (*(headers or ()), *named) if open_headers else named
+                    open_headers = True
+                elif starts_block(labels):
+                    headers, open_headers = None, False
+            if not values:
+                continue
         else:
             context = []
-        yield Found(row, labels, values, stray, target, own)
+            if target[0].table != "active":
+                headers = None
+        open_headers = False
+        yield Found(row, labels, values, stray, target, own, headers)
 
 
 def _flattened(row: Row, values: list[str], target: tuple[RowSpec, ...],

@@ -37,6 +37,7 @@ class Found:
     stray: list[bool]
     target: tuple[RowSpec, ...] | None
     own: bool  # its own label named it (not the labels above it, nor its length)
+    headers: tuple[str, ...] | None = None  # table 二's column headers above it (headers.py)
 
 
 def place_by_order(found: list[Found], layout: str, out: Collector) -> None:
