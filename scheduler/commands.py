@@ -77,6 +77,11 @@ def run(
         "skips ahead to each next fire time while nothing runs (demos and tests).",
         hidden=True),
     simulate_until: datetime | None = typer.Option(None, "--simulate-until", hidden=True),
+    distributed: bool = typer.Option(
+        False, "--distributed/--local", envvar="XXGK_DISTRIBUTED",
+        help="Hand each crawl to the distributed workers (`xxgk worker`, through Redis: "
+             "XXGK_REDIS_URL) and wait for it to drain, instead of crawling in a child "
+             "process here. Also `distributed = true` in the settings file."),
 ) -> None:
     """Run the scheduler in the foreground until SIGTERM/SIGINT.
 
@@ -98,7 +103,10 @@ def run(
     handler.addFilter(SECRETS)
     logging.basicConfig(level=logging.INFO, handlers=[handler])
     crawl_args = [*(["--proxy", proxy] if proxy else []),
-                  *[a for s in setting or [] for a in ("-s", s)]]
+                  *[a for s in setting or [] for a in ("-s", s)],
+                  # The workers crawl; the run waits for its site to drain, so that index
+                  # and events follow the crawl as they do for a local one.
+                  *(["--distributed", "--wait"] if distributed else [])]
     clock: Clock = Clock()
     if simulate_from is not None:
         clock = SimulatedClock(simulate_from, simulate_until)

@@ -41,7 +41,8 @@ class ConfigError(ValueError):
 # settings file key -> environment variable
 _TOP = {"home": "XXGK_HOME", "database_url": "XXGK_DATABASE_URL",
         "redis_url": "XXGK_REDIS_URL", "contact": "XXGK_CONTACT", "proxy": "XXGK_PROXY",
-        "sites_dir": "XXGK_SITES_DIR", "allow_private_hosts": "XXGK_ALLOW_PRIVATE_HOSTS"}
+        "sites_dir": "XXGK_SITES_DIR", "allow_private_hosts": "XXGK_ALLOW_PRIVATE_HOSTS",
+        "distributed": "XXGK_DISTRIBUTED"}
 _S3 = ("bucket", "prefix", "region", "endpoint_url", "keep_local", "object_lock_mode",
        "object_lock_days")
 _SMTP = ("host", "port", "sender", "to", "user", "password", "starttls")
