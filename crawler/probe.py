@@ -84,11 +84,15 @@ class Fetcher:
         self.cookies: dict[str, str] = {}  # a challenge's cookies, sent with every request
 
     def get(self, url: str, data: dict[str, str] | None = None) -> Page:
+        return self.get_with(url, {}, data)
+
+    def get_with(self, url: str, headers: dict[str, str],
+                 data: dict[str, str] | None = None) -> Page:
         wait = self._last + self.pause - time.monotonic()
         if wait > 0:
             time.sleep(wait)
         body = urlencode(data).encode() if data is not None else None
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT, **headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         request = urllib.request.Request(url, data=body, headers=headers)
@@ -144,6 +148,8 @@ def probe(url: str, fetcher: Fetcher, key: str | None = None) -> Probe:
     found = Probe(url, cms, entry, [f"home {home.url}: {home.status}, CMS {cms}"])
     if cms == HANWEB:
         _hanweb(home, fetcher, found)
+    elif cms == JPAAS and _jpaas(home, fetcher, found):
+        pass
     else:
         entry["cms"] = "generic"
         area = _disclosure_link(home)
@@ -228,6 +234,50 @@ def _hanweb(home: Page, fetcher: Fetcher, found: Probe) -> None:
     else:
         found.evidence.append("no xxgk platform linked from the home page")
     found.entry["hanweb"] = hanweb
+
+
+_QUERY_DATA = re.compile(r"queryData\s*=\s*(\{[^{}]*\})")
+_QUERY_VALUE = re.compile(r"""['"]?(webId|pageId|tagId|tplSetId)['"]?\s*:\s*['"]?([^'",}]+)""")
+
+
+def _jpaas(home: Page, fetcher: Fetcher, found: Probe) -> bool:
+    """A jpaas entry from the annual-report columns' shells (their ``queryData``), proved
+    by one request to the list API; False when no annual column names its query."""
+    from crawler.registry import JpaasSite
+    from crawler.spiders.jpaas import PAGE_SIZE, unit_url  # a spider module: import late
+
+    columns = [(cid, label) for cid, label in _columns(home) if _ANNUAL.search(label)]
+    query: dict[str, str] = {}
+    for cid, label in columns:
+        shell = fetcher.get(urljoin(home.url, f"/col/col{cid}/index.html"))
+        data = _QUERY_DATA.search(shell.text)
+        if data:
+            query = dict(_QUERY_VALUE.findall(data.group(1)))
+            found.evidence.append(f"annual column {cid} ({label}): jpaas shell, webId "
+                                  f"{query.get('webId')}, tplSetId {query.get('tplSetId')}, "
+                                  f"tagId {query.get('tagId')}")
+            break
+    if not columns or not all(query.get(k) for k in ("webId", "tplSetId", "tagId")):
+        found.warnings.append("a jpaas portal whose annual-report column names no queryData: "
+                              "a generic entry instead")
+        return False
+    site = JpaasSite(query["webId"], query["tplSetId"], query["tagId"],
+                     tuple(cid for cid, _ in columns))
+    column = columns[0][0]
+    answer = fetcher.get_with(unit_url(home.url.rstrip("/"), site, column, 1), {
+        "X-Requested-With": "XMLHttpRequest",
+        "Referer": urljoin(home.url, f"/col/col{column}/index.html")})
+    count = re.search(r"""count\s*=\s*\\?['"]?(\d+)""", answer.text)
+    found.evidence.append(f"dry run: list API answered {answer.status}, "
+                          f"{count.group(1) if count else 'no'} records counted "
+                          f"({PAGE_SIZE} a page)")
+    if answer.status != 200 or not count:
+        found.warnings.append("the list API did not answer with a counted list: check the "
+                              "entry by hand")
+    found.entry["cms"] = JPAAS
+    found.entry["jpaas"] = {"webid": site.webid, "tplsetid": site.tplsetid, "tagid": site.tagid,
+                            "annual_report_columns": list(site.annual_report_columns)}
+    return True
 
 
 def _dry_run(base: str, fetcher: Fetcher, pager: Pager, found: Probe) -> None:

@@ -7,9 +7,9 @@ private or loopback addresses is a bad entry unless it allows them (``crawler.pr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,11 +17,16 @@ from urllib.parse import urlsplit
 import yaml
 
 from crawler.private_hosts import (
-    ALLOW_FIELD, HOW_TO_ALLOW, allowed_everywhere, literal_problem, resolved_problem, url_hosts,
+    ALLOW_FIELD,
+    HOW_TO_ALLOW,
+    allowed_everywhere,
+    literal_problem,
+    resolved_problem,
+    url_hosts,
 )
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
-CMS_FAMILIES = ("hanweb", "generic")
+CMS_FAMILIES = ("hanweb", "jpaas", "generic")
 
 
 class RegistryError(ValueError):
@@ -45,6 +50,19 @@ class HanwebSite:
 
 
 @dataclass(frozen=True)
+class JpaasSite:
+    """What a Hanweb jpaas portal's list API is asked with (its column pages are empty
+    shells that name the same values in their script): the site (``webId``, numeric on
+    county sites), the template set (``tplSetId``) and the list unit in it (``tagId``);
+    the annual-report columns are the pages (``pageId``) listed."""
+
+    webid: str
+    tplsetid: str
+    tagid: str
+    annual_report_columns: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Schedule:
     cron: str = "0 3 * * 1"
     dense_cron: str | None = None  # used January-March, when reports appear
@@ -58,6 +76,7 @@ class Site:
     hosts: tuple[str, ...]
     home: str
     hanweb: HanwebSite | None = None
+    jpaas: JpaasSite | None = None
     # Generic sites: pages to start from besides the home page (disclosure area, lists).
     entry_points: tuple[str, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
@@ -128,6 +147,8 @@ def parse_site(entry: Any, where: str) -> Site:
                             annual_report_columns=tuple(int(c) for c in
                                                         raw.get("annual_report_columns", [])),
                             xxgk=xxgk)
+    jpaas = _jpaas_site(_require(entry, "jpaas", dict, where), f"{where} jpaas") \
+        if cms == "jpaas" else None
     schedule = Schedule(**entry.get("schedule", {}))
     settings = entry.get("settings", {}) or {}
     if not isinstance(settings, dict):
@@ -152,10 +173,23 @@ def parse_site(entry: Any, where: str) -> Site:
             if problem:
                 raise RegistryError(f"{where}: {problem}; {HOW_TO_ALLOW}")
     return Site(key=key, name=str(entry.get("name", key)), cms=cms, hosts=hosts,
-                home=home, hanweb=hanweb, schedule=schedule,
+                home=home, hanweb=hanweb, jpaas=jpaas, schedule=schedule,
                 settings=settings, entry_points=tuple(entry_points), concurrency=concurrency,
                 region=(region.get("province"), region.get("city"), region.get("county")),
                 allow_private_hosts=allow_private)
+
+
+def _jpaas_site(raw: dict, where: str) -> JpaasSite:
+    webid = raw.get("webid")
+    if isinstance(webid, bool) or not isinstance(webid, (int, str)) or not str(webid):
+        raise RegistryError(f"{where}: field 'webid' must be the API's webId, got {webid!r}")
+    columns = _require(raw, "annual_report_columns", list, where)
+    if not columns or not all(isinstance(c, int) and not isinstance(c, bool) for c in columns):
+        raise RegistryError(f"{where}: 'annual_report_columns' must list the page ids "
+                            f"(column ids) of the annual-report columns, got {columns!r}")
+    return JpaasSite(webid=str(webid), tplsetid=_require(raw, "tplsetid", str, where),
+                     tagid=_require(raw, "tagid", str, where),
+                     annual_report_columns=tuple(columns))
 
 
 def registry_dir() -> Path:

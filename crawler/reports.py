@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
 
 # 政府 is often left out (XX局信息公开年度报告); traditional titles (信息公開工作年度報告) too.
 _REPORT = re.compile(r"信息公[开開](工作)?(的)?年度[报報]告|信息公[开開](工作)?年[报報]"
@@ -28,6 +29,20 @@ def is_attachment_link(url: str) -> bool:
     lowered = url.lower().split("&showname=")[0]
     return ("downfile.jsp" in lowered or lowered.endswith(ATTACHMENT_EXTENSIONS)
             or "/picture/" in lowered)
+
+
+_LINK = re.compile(r"""(?:href|src)=['"]([^'"]+)['"]""")
+
+
+def attachment_links(text: str) -> Iterator[str]:
+    """The files a report page links or embeds (downloads, PDFs, table images); a PDF shown
+    through pdf.js (``/pdfjs/viewer?file=...``) is the file itself."""
+    for link in _LINK.findall(text):
+        link = html.unescape(link)
+        if link.startswith("/pdfjs/viewer"):
+            link = parse_qs(urlsplit(link).query).get("file", [""])[0]
+        if link and is_attachment_link(link):
+            yield link
 
 
 _ANCHOR = re.compile(r"<a\s([^>]*)>(.*?)</a>", re.S | re.I)

@@ -31,6 +31,10 @@ class CrawlResult:
 def spider_class(site: Site) -> type:
     if site.cms == "hanweb":
         return HanwebSpider
+    if site.cms == "jpaas":
+        from crawler.spiders.jpaas import JpaasSpider
+
+        return JpaasSpider
     from crawler.spiders.generic import GenericSpider
 
     return GenericSpider

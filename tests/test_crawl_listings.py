@@ -54,12 +54,14 @@ def _crawl(home: Path, sites: Path, proxy: str) -> subprocess.CompletedProcess[s
         env={**env, "XXGK_SITES_DIR": str(sites)})
 
 
-def _crawl_world(world, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The five sites crawled from a fresh home, against the world as it is now."""
+def _crawl_world(world, tmp_path_factory, sites: Path | None = None,
+                 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The five sites crawled from a fresh home, against the world as it is now (entries:
+    ``sites``, else written by hand)."""
     sim = _running(world, calm=True, as_of=AS_OF)
     try:
         home = tmp_path_factory.mktemp("home")
-        return home, _crawl(home, _entries(world, tmp_path_factory.mktemp("sites") / "s"),
+        return home, _crawl(home, sites or _entries(world, tmp_path_factory.mktemp("sites") / "s"),
                             sim.proxy)
     finally:
         sim.stop()
@@ -179,12 +181,7 @@ def test_the_probe_reads_each_variants_pager(world, probed) -> None:
 
 def test_a_crawl_from_probed_entries_finds_every_report_and_is_complete(world, probed,
                                                                         tmp_path_factory):
-    sim = _running(world, calm=True, as_of=AS_OF)
-    try:
-        home = tmp_path_factory.mktemp("probed-home")
-        result = _crawl(home, probed, sim.proxy)
-    finally:
-        sim.stop()
+    home, result = _crawl_world(world, tmp_path_factory, probed)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     captured = {url for (url,) in _db(home, "select url from crawl_documents")}
     for key in SITES:
@@ -193,3 +190,24 @@ def test_a_crawl_from_probed_entries_finds_every_report_and_is_complete(world, p
                   for u in report_urls(r, AS_OF) if u["role"] in ("article", "endpoint")}
         assert wanted and wanted <= captured, f"{key}: missed {sorted(wanted - captured)[:3]}"
     assert _db(home, "select count(*) from crawl_runs where incomplete > 0") == [(0,)]
+
+
+def test_a_platform_unit_without_a_usable_answer_makes_the_crawl_incomplete(
+        world, probed, tmp_path_factory) -> None:
+    """The xxgk platform counts too: a unit tree.jsp lists whose annual-report endpoint
+    answers only errors leaves the run incomplete, naming the endpoint."""
+    portal = world.portals["county1"]
+    original = portal.spec
+    portal.spec = replace(original, platform_errors=1)
+    try:
+        home, result = _crawl_world(world, tmp_path_factory, probed)
+    finally:
+        portal.spec = original
+    assert result.returncode == 1, result.stdout[-2000:]
+    rows = _db(home, "select r.site, f.reason from crawl_failures f join crawl_runs r "
+                     "on r.id = f.crawl_run_id where f.kind = 'incomplete'")
+    assert [site for site, _ in rows] == ["county1"], rows
+    years = range(2018, 2025)  # first_year 2018 to --last-year 2024
+    units = sum(1 for u in portal.units if u.spec.on_platform)
+    assert (f"xxgk annual-report endpoint (unit-years): read {(units - 1) * len(years)} of "
+            f"the {units * len(years)} records") in rows[0][1]

@@ -13,6 +13,7 @@ from scrapy.http import Response
 
 from crawler.listings import ListingTally
 from crawler.registry import Site
+from crawler.reports import anchors, is_report_title
 
 REPORT_PAGE, FILE = "report_page", "file"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -21,11 +22,17 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 class ArchiveSpider(scrapy.Spider):
     """A spider bound to one registry site, one Archive and one crawl run."""
 
+    # The registry mapping a site must have for this spider (``hanweb``, ``jpaas``), if any.
+    site_mapping: str | None = None
+
     def __init__(self, site: Site, *args, archive=None, ledger=None,  # type: ignore[no-untyped-def]
                  crawl_run_id: int | None = None, resuming: bool = False,
                  last_year: int | None = None, **kwargs) -> None:
+        if self.site_mapping and getattr(site, self.site_mapping, None) is None:
+            raise ValueError(f"site {site.key} is not a {self.site_mapping} site")
         super().__init__(*args, **kwargs)
         self.site = site
+        self.base = site.home.rstrip("/")
         self.archive = archive
         self.ledger = ledger
         self.crawl_run_id = crawl_run_id
@@ -80,6 +87,24 @@ class ArchiveSpider(scrapy.Spider):
         if response.status in (404, 410):
             return [self.document_item(response, REPORT_PAGE, title)]
         return None
+
+    def follow_reports(self, response: Response, text: str):  # type: ignore[no-untyped-def]
+        """Links whose full title (the title attribute: list pages cut link texts with …)
+        looks like a report, to ``parse_report_page``."""
+        for href, title in anchors(text):
+            if is_report_title(title):
+                yield response.follow(href, callback=self.parse_report_page,
+                                      cb_kwargs={"title": title})
+
+    def page_or_answer(self, response: Response, title: str) -> tuple[list, str | None]:
+        """What every report-page callback starts with: (the items a known page's move or
+        removal means, None), or ([], the page's text), or ([], None) for no usable page."""
+        answer = self.known_page_answer(response, title)
+        if answer is not None:
+            return answer, None
+        if response.status != 200 or not hasattr(response, "text"):
+            return [], None
+        return [], response.text
 
     def parse_report_page(self, response: Response, title: str = ""):  # type: ignore[no-untyped-def]
         raise NotImplementedError

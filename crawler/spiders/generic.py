@@ -84,13 +84,10 @@ class GenericSpider(ArchiveSpider):
 
     def parse_page(self, response: Response, title: str = ""):  # type: ignore[no-untyped-def]
         known = response.meta.get("xxgk_known", False)
-        answer = self.known_page_answer(response, title)
-        if answer is not None:
-            yield from answer
+        items, text = self.page_or_answer(response, title)
+        yield from items
+        if text is None:
             return
-        if response.status != 200 or not hasattr(response, "text"):
-            return
-        text = response.text
         own_title = page_title(text)
         if is_report_title(own_title) and is_detail_page(response.url, text):
             self.crawler.stats.inc_value("xxgk/items/report_page")

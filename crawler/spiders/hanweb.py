@@ -8,7 +8,6 @@ search.jsp lists a unit's reports. Report pages lead to attachments and table im
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,7 +15,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.registry import Site
-from crawler.reports import anchors, is_attachment_link, is_report_title
+from crawler.reports import anchors, attachment_links
 from crawler.spiders.base import REPORT_PAGE, ArchiveSpider
 from crawler.spiders.hanweb_pager import Pager, column_pager
 
@@ -24,16 +23,17 @@ _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.DOTALL)
 _TOTAL_XML = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
 _UNIT = re.compile(r"vc_xxgkarea=([0-9A-Z]{18})")
 _NO_DATA = "暂无数据"
+# The xxgk platform's listings, as the completeness tally names them (crawler/listings.py).
+_ENDPOINT, _SEARCH = "xxgk annual-report endpoint (unit-years)", "xxgk search"
 
 
 class HanwebSpider(ArchiveSpider):
     name = "hanweb"
 
+    site_mapping = "hanweb"
+
     def __init__(self, site: Site, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if site.hanweb is None:
-            raise ValueError(f"site {site.key} is not a Hanweb site")
         super().__init__(site, *args, **kwargs)
-        self.base = site.home.rstrip("/")
         self.pagers: dict[int, Pager] = {}
 
     async def start(self):
@@ -50,7 +50,7 @@ class HanwebSpider(ArchiveSpider):
             yield request
 
     def parse_home(self, response: Response):
-        yield from self._follow_report_links(response, response.text)
+        yield from self.follow_reports(response, response.text)
 
     # --- columns -----------------------------------------------------------------------------
 
@@ -130,61 +130,76 @@ class HanwebSpider(ArchiveSpider):
             if key is not None:
                 links = [href for href, _ in anchors(record)]
                 self.listings.saw(key, response.urljoin(links[0]) if links else record.strip())
-            yield from self._follow_report_links(response, record)
+            yield from self.follow_reports(response, record)
 
     # --- the xxgk platform -----------------------------------------------------------------
 
     def parse_tree(self, response: Response):
+        """Every unit tree.jsp lists is asked for its reports, each answer counted: a unit
+        whose endpoint or search answered nothing usable leaves its listing short."""
         xxgk = self.site.hanweb.xxgk
-        for code in dict.fromkeys(_UNIT.findall(response.text)):
-            if xxgk.annual_report_endpoint:
-                for year in range(xxgk.first_year, self.last_year + 1):
-                    yield scrapy.Request(
-                        f"{self.base}/module/xxgk/xxgkAnnualReport.jsp?area={code}&fbtime={year}",
-                        callback=self.parse_report_page, cb_kwargs={"title": ""})
-            yield scrapy.FormRequest(
+        codes = list(dict.fromkeys(_UNIT.findall(response.text)))
+        years = range(xxgk.first_year, self.last_year + 1) if xxgk.annual_report_endpoint else ()
+        if years:
+            self.listings.expect(_ENDPOINT, response.url, len(codes) * len(years))
+        self.listings.expect(_SEARCH, response.url, len(codes))
+        for code in codes:
+            for year in years:
+                yield scrapy.Request(
+                    f"{self.base}/module/xxgk/xxgkAnnualReport.jsp?area={code}&fbtime={year}",
+                    callback=self.parse_report_page, errback=self.platform_refused,
+                    cb_kwargs={"title": ""}, meta={"xxgk_answer": (_ENDPOINT, f"{code}/{year}")})
+            yield self._search_request(
                 f"{self.base}/module/xxgk/search.jsp?standardXxgk=1&infotypeId=ndbg&area={code}",
-                formdata={"infotypeId": "ndbg", "area": code, "currpage": "1", "divid": "div4"},
-                callback=self.parse_search, cb_kwargs={"code": code, "page": 1})
+                code, 1)
+
+    def _search_request(self, url: str, code: str, page: int) -> scrapy.FormRequest:
+        return scrapy.FormRequest(
+            url, formdata={"infotypeId": "ndbg", "area": code, "currpage": str(page),
+                           "divid": "div4"},
+            callback=self.parse_search, errback=self.platform_refused,
+            cb_kwargs={"code": code, "page": page},
+            meta={"xxgk_answer": (_SEARCH if page == 1 else f"{_SEARCH} {code}",
+                                  code if page == 1 else str(page))})
 
     def parse_search(self, response: Response, code: str, page: int):
-        yield from self._follow_report_links(response, response.text)
+        self.listings.saw(*response.meta["xxgk_answer"])
+        yield from self.follow_reports(response, response.text)
         pages = re.search(r"共(\d+)页", response.text)
         if page == 1 and pages:
+            self.listings.expect(f"{_SEARCH} {code}", response.url, int(pages.group(1)) - 1)
             for n in range(2, int(pages.group(1)) + 1):
-                yield scrapy.FormRequest(
-                    response.url, formdata={"infotypeId": "ndbg", "area": code,
-                                            "currpage": str(n), "divid": "div4"},
-                    callback=self.parse_search, cb_kwargs={"code": code, "page": n})
+                yield self._search_request(response.url, code, n)
 
-    def _follow_report_links(self, response: Response, text: str):
-        """Links whose full title (the title attribute: link texts are cut with …) looks
-        like a report."""
-        for href, title in anchors(text):
-            if is_report_title(title):
-                yield response.follow(href, callback=self.parse_report_page,
-                                      cb_kwargs={"title": title})
+    def platform_refused(self, failure):  # type: ignore[no-untyped-def]
+        """An errback of the xxgk platform's requests: the failure is recorded (the failures
+        middleware) and the listing it belongs to reads short, saying why."""
+        request = failure.request
+        key, _ = request.meta["xxgk_answer"]
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        self.listings.note(key, f"{f'http {status}' if status else type(failure.value).__name__}"
+                                f" from {request.url}")
+        return []
 
     # --- report pages and their files ---------------------------------------------------------
 
     def parse_report_page(self, response: Response, title: str = ""):
         known = response.meta.get("xxgk_known", False)
-        answer = self.known_page_answer(response, title)
-        if answer is not None:
-            yield from answer
+        items, text = self.page_or_answer(response, title)
+        yield from items
+        if text is None:
             return
-        if response.status != 200 or not hasattr(response, "text"):
-            return
-        text = response.text
+        if urlsplit(response.url).path.endswith("/xxgkAnnualReport.jsp"):
+            # The endpoint answered (maybe 暂无数据), asked from tree.jsp or linked by a search
+            # result (the duplicate filter lets one of the two through).
+            query = parse_qs(urlsplit(response.url).query)
+            self.listings.saw(_ENDPOINT, f"{query.get('area', [''])[0]}/"
+                                         f"{query.get('fbtime', [''])[0]}")
         if _NO_DATA in text and "ndbg_content" not in text:
             if known:  # the endpoint used to give a report for this unit and year
                 yield self.document_item(response, REPORT_PAGE, title, gone=True)
             return
         self.crawler.stats.inc_value("xxgk/items/report_page")
         yield self.document_item(response, REPORT_PAGE, title)
-        for link in re.findall(r"""(?:href|src)=['"]([^'"]+)['"]""", text):
-            link = html.unescape(link)
-            if link.startswith("/pdfjs/viewer"):
-                link = parse_qs(urlsplit(link).query).get("file", [""])[0]
-            if link and is_attachment_link(link):
-                yield response.follow(link, callback=self.parse_file)
+        for link in attachment_links(text):
+            yield response.follow(link, callback=self.parse_file)

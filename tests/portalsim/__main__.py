@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from .catalog_jpaas import OPT_IN_PORTALS
 from .render_office import default_cache_dir
 from .world import DEFAULT_AS_OF, build_world
 
@@ -29,6 +30,10 @@ def _world_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scale", type=int, default=0,
                         help="add N generated county portals county{i}.sim.gov.cn (benchmarks)")
     parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
+    parser.add_argument("--extra", action="append", default=[], metavar="KEY",
+                        choices=sorted(OPT_IN_PORTALS),
+                        help="add an opt-in portal (laishan: the Hanweb jpaas portal "
+                             "www.laishan.gov.cn); repeatable")
     parser.add_argument("--time-scale", type=float, default=1.0,
                         help="multiply every delay, rate limit and Crawl-delay (tests use 0.05)")
 
@@ -72,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_demo(args.port, keep_serving=args.serve, home=args.home)
     from .truth import summary as make_summary, truth as make_truth
 
-    world = build_world(args.seed, args.scale)
+    world = build_world(args.seed, args.scale, tuple(args.extra))
     if args.command == "truth":
         json.dump(make_truth(world, args.as_of, args.time_scale), sys.stdout, ensure_ascii=False,
                   indent=1)
@@ -107,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
     options = Options(seed=args.seed, scale=args.scale, as_of=args.as_of,
                       time_scale=args.time_scale, challenge_ttl=args.challenge_ttl,
                       cache_dir=args.cache_dir, access_log=args.access_log,
-                      warm_office=not args.no_warm, calm=args.calm)
+                      warm_office=not args.no_warm, calm=args.calm, extra=tuple(args.extra))
     running = RunningSimulator(options, args.port).start()
     print_summary(make_summary(running.simulator.world, args.as_of), running.proxy)
     print(f"ready in {time.monotonic() - started:.1f} s; Ctrl-C to stop", flush=True)

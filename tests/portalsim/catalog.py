@@ -31,8 +31,8 @@ ALL_HOSTILITY = frozenset(
      DUPLICATE_URLS, BIG_FILE, GBK, CONNECTION_RESET, COOKIE_STUB}
 )
 
-# CMS families: what builds a portal's URLs and pages (see routes.py, trs.py, ucap.py).
-HANWEB, TRS, UCAP = "hanweb", "trs", "ucap"
+# CMS families: what builds a portal's URLs and pages (see routes.py, trs.py, ucap.py, jpaas.py).
+HANWEB, TRS, UCAP, JPAAS = "hanweb", "trs", "ucap", "jpaas"
 
 NEW_DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 OLD_DATAPROXY = "/module/jslib/jquery/jpage/dataproxy.jsp"
@@ -98,9 +98,16 @@ class PortalSpec:
     dataproxy_refuses: str = ""
     refusal_status: int = 404
     # Hanweb: the dataproxy serves no record past this one (0: all), though totalRecord
-    # counts them all: a listing cut short, which a crawl must report as incomplete.
+    # counts them all (jpaas: the list API, though count= counts them all): a listing cut
+    # short, which a crawl must report as incomplete.
     listing_cap: int = 0
     per_page: int = 15  # Hanweb: the jpage perPage (the column page embeds three pages)
+    # Hanweb: the annual-report endpoint answers 500 for this many units (the first of
+    # tree.jsp): a platform listing a crawl must report as incomplete.
+    platform_errors: int = 0
+    # jpaas: the list API's template set and list unit (webid is the API's webId).
+    tpl_set_id: str = ""
+    tag_id: str = ""
 
     def column(self, role: str) -> ColumnSpec:
         return next(c for c in self.columns if c.role == role)

@@ -17,6 +17,9 @@ class SimRequest:
     path: str
     query: dict[str, str]
     form: dict[str, str] = field(default_factory=dict)
+    # Request headers, names in lower case: what a portal's guard looks at (jpaas's list API
+    # refuses requests without a browser's User-Agent, Referer and X-Requested-With).
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def params(self) -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 Independent of the HTTP server: a ``SimRequest`` goes in, a ``Page`` comes out. The server
 (``server.py``) adds hostility, conditional requests, compression and logging around it.
-Hanweb portals are answered here; TRS WCM and Ucap portals by ``routes_static``.
+Hanweb portals are answered here; TRS WCM and Ucap portals by ``routes_static``. Hanweb
+jpaas portals too: their home, column shells and list API are their own (``_jpaas``), their
+articles, downloads, pictures and robots.txt the JCMS ones, in jpaas's chrome.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from datetime import date, datetime
 from html import escape
 from urllib.parse import quote
 
-from . import hanweb
+from . import hanweb, jpaas
 from .assets import CONTENT_TYPES, Assets, big_file_chunks, BIG_FILE_SIZE
-from .catalog import CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, REDIRECTS, PortalSpec
+from .catalog import (
+    CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, JPAAS, REDIRECTS, PortalSpec,
+)
 from .determinism import rng_for, stable_hash
 from .page import Page, SimRequest, html_page as _html, redirect as _redirect
 from .render_forms import html_report_body, page_in_form
@@ -38,6 +42,7 @@ _STATIC = {
 
 
 NOT_FOUND = Page(404, hanweb.NOT_FOUND.encode())
+_JSON = "application/json;charset=UTF-8"
 
 
 class PortalRouter:
@@ -61,7 +66,9 @@ class PortalRouter:
         """Runs in a worker thread: rendering must not hold up the server's event loop."""
         portal = self.world.hosts[req.host]
         spec = portal.spec
-        if spec.cms != HANWEB:
+        if spec.cms == JPAAS and (page := self._jpaas(portal, req, as_of)) is not None:
+            return page
+        if spec.cms not in (HANWEB, JPAAS):
             return self.static.respond(portal, req, as_of)
         path = req.path
         if path == "/robots.txt":
@@ -167,6 +174,47 @@ class PortalRouter:
         records, modified = self._records(portal, column_id, as_of)
         return _html(hanweb.column_page(spec, column, records, len(records)), modified)
 
+    def _jpaas(self, portal: Portal, req: SimRequest, as_of: date) -> Page | None:
+        """What a jpaas portal answers its own way; None for what it shares with JCMS."""
+        spec, path = portal.spec, req.path
+        if path in ("/", "/index.html"):
+            latest = [(self._record_url(portal, a, p), a.title, d)
+                      for a, p, d in portal.column_articles(spec.columns[0].id, as_of)[:8]]
+            modified = max((d for _, _, d in latest), default=datetime(2018, 6, 1))
+            return _html(jpaas.home_page(spec, latest, as_of), modified)
+        if (static := jpaas.static(path)) is not None:
+            return Page(200, static[0].encode(), static[1], modified=datetime(2018, 6, 1, 8, 0))
+        if m := _COLUMN.match(path):
+            column = next((c for c in spec.columns if c.id == int(m.group(1))), None)
+            if column is None or not m.group(2):
+                return Page(404, jpaas.NOT_FOUND.encode())
+            # The shell never changes: its records are the API's.
+            return _html(jpaas.column_shell(spec, column), datetime(2018, 6, 1, 8, 0))
+        if path == jpaas.UNIT_API:
+            return self._jpaas_unit(portal, req, as_of)
+        if _ARTICLE.match(path) or _PICTURE.match(path) or path in (
+                "/robots.txt", "/module/download/downfile.jsp", "/pdfjs/viewer",
+                "/module/visitcount/articlehits.jsp"):
+            return None
+        return Page(404, jpaas.NOT_FOUND.encode())
+
+    def _jpaas_unit(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
+        """The list API: 403 to bare requests, a failure JSON to wrong parameters, else one
+        page of the column (none past ``listing_cap``, while count= states them all)."""
+        spec = portal.spec
+        if jpaas.refusal(spec, req.headers) is not None:
+            return Page(403, jpaas.FORBIDDEN.encode())
+        query = jpaas.unit_query(spec, req.query)
+        if isinstance(query, str) or not any(c.id == query.page_id for c in spec.columns):
+            message = query if isinstance(query, str) else "页面不存在"
+            return Page(200, jpaas.failure_json(message).encode(), _JSON)
+        rows = [(self._record_url(portal, a, p), a.title, d)
+                for a, p, d in portal.column_articles(query.page_id, as_of)]
+        served = rows[:spec.listing_cap] if spec.listing_cap else rows
+        start = (query.page_no - 1) * query.page_size
+        shown = served[start:start + query.page_size]
+        return Page(200, jpaas.unit_json(spec, query, shown, len(rows)).encode(), _JSON)
+
     def _dataproxy(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
         if portal.spec.dataproxy_refuses and req.method.lower() == portal.spec.dataproxy_refuses:
             return Page(portal.spec.refusal_status, b"<html><body>Error</body></html>",
@@ -223,7 +271,8 @@ class PortalRouter:
         charset, note = "utf-8", ""
         if article.gbk:
             charset, note = "gb2312", "<p>责任编辑：王喆</p>"
-        html = hanweb.article_page(spec, article.column, article.moved_id if article.moved_at and
+        template = jpaas.article_page if spec.cms == JPAAS else hanweb.article_page
+        html = template(spec, article.column, article.moved_id if article.moved_at and
                                    article.moved_at.date() <= as_of else article.article_id,
                                    article.title, article.date_at(as_of), body, source=source,
                                    charset=charset, note=note)
@@ -268,6 +317,10 @@ class PortalRouter:
     def _endpoint(self, portal: Portal, req: SimRequest, as_of: date) -> Page:
         area, fbtime = req.params.get("area", ""), req.params.get("fbtime", "")
         unit = portal.unit_by_code(area)
+        failing = [u.code for u in portal.units if u.spec.on_platform][:portal.spec.platform_errors]
+        if area in failing:
+            return Page(500, b"<html><body>500 Internal Server Error</body></html>",
+                        "text/html; charset=UTF-8")
         report = next((r for r in portal.reports if unit and r.unit is unit
                        and str(r.year) == fbtime and r.on_endpoint and r.visible(as_of)), None)
         if report is None:
@@ -354,6 +407,6 @@ class PortalRouter:
 
     def guarded_download(self, spec: PortalSpec, path: str) -> bool:
         """Whether a COOKIE_STUB guard stands in front of this path (downloads only)."""
-        if spec.cms == HANWEB:
+        if spec.cms in (HANWEB, JPAAS):
             return path == "/module/download/downfile.jsp"
         return self.static.is_download(spec, path)

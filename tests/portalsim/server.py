@@ -53,6 +53,7 @@ class Options:
     access_log: Path | None = None
     warm_office: bool = True
     calm: bool = False  # no transient errors, slowness, rate limits or resets (benchmarks)
+    extra: tuple[str, ...] = ()  # opt-in portals (catalog_jpaas.OPT_IN_PORTALS), e.g. laishan
 
 
 class Simulator:
@@ -60,7 +61,7 @@ class Simulator:
 
     def __init__(self, options: Options, world: World | None = None) -> None:
         self.options = options
-        self.world = world or build_world(options.seed, options.scale)
+        self.world = world or build_world(options.seed, options.scale, options.extra)
         self.as_of = options.as_of
         self.assets = Assets(self.world, OfficeConverter(options.cache_dir))
         self.router = PortalRouter(self.world, self.assets, time_scale=options.time_scale)
@@ -163,7 +164,9 @@ class Simulator:
         form = {}
         if request.method == "POST" and request.can_read_body:
             form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-        sim_request = SimRequest(host, request.method, request.path, dict(request.query), form)
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        sim_request = SimRequest(host, request.method, request.path, dict(request.query), form,
+                                 headers)
         try:
             page = await asyncio.get_running_loop().run_in_executor(
                 self._pool, self.router.respond, sim_request, self.as_of)

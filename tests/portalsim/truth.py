@@ -16,10 +16,11 @@ from collections import Counter
 from datetime import date
 
 from .catalog import (
-    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB,
-    RATE_LIMIT,
+    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, JPAAS,
+    RATE_LIMIT, PortalSpec,
 )
 from .forms import SCANNED_PDF, TRADITIONAL_FORMS
+from .jpaas import UNIT_API
 from .tables import cell_label
 from .traditional import traditional_text
 from .world import (
@@ -137,7 +138,7 @@ def _decoys(portal: Portal, as_of: date) -> list[dict]:
 
 def _portal_truth(portal: Portal, time_scale: float) -> dict:
     spec = portal.spec
-    if spec.cms != HANWEB:
+    if spec.cms not in (HANWEB, JPAAS):
         return _static_portal_truth(portal)
     robots = {"crawl_delay": None, "disallow": ["/manager/", "/module/visitcount/"]}
     if spec.is_scale:
@@ -145,7 +146,7 @@ def _portal_truth(portal: Portal, time_scale: float) -> dict:
     elif CRAWL_DELAY in spec.hostility:
         robots = {"crawl_delay": 2 * time_scale,
                   "disallow": ["/module/search/", f"/col/col{spec.column('leaders').id}/"]}
-    return {
+    facts = {
         "key": spec.key, "host": spec.host,
         "hosts": [spec.host] + ([spec.mirror_host] if spec.mirror_host else []),
         "cms": "hanweb", "province": spec.province, "city": spec.city, "county": spec.county,
@@ -157,6 +158,23 @@ def _portal_truth(portal: Portal, time_scale: float) -> dict:
         "units": [{"name": u.name, "short": u.short, "kind": u.spec.kind,
                    "credit_code": u.code, "on_platform": u.spec.on_platform}
                   for u in portal.units],
+    }
+    if spec.cms == JPAAS:
+        facts.update(_jpaas_facts(spec))
+    return facts
+
+
+def _jpaas_facts(spec: PortalSpec) -> dict:
+    """A jpaas portal: the JCMS-only facts null; column pages, and what the list API is asked
+    with (``pageId`` is the column id)."""
+    return {
+        "cms": JPAAS, "dataproxy_path": None, "dataproxy_form": None, "xxgk_column": None,
+        "xxgk_area": None,
+        "columns": [{"id": c.id, "name": c.name, "role": c.role,
+                     "url": _url(spec.host, f"/col/col{c.id}/index.html")} for c in spec.columns],
+        "jpaas": {"api": _url(spec.host, UNIT_API), "webid": str(spec.webid),
+                  "tplsetid": spec.tpl_set_id, "tagid": spec.tag_id,
+                  "page_size": spec.per_page, "listing_cap": spec.listing_cap},
     }
 
 
@@ -203,7 +221,7 @@ def truth(world: World, as_of: date = DEFAULT_AS_OF, time_scale: float = 1.0) ->
         for att in portal.attachments.values():
             if att.role == "big" and BIG_FILE in spec.hostility:
                 traps["big_file"].append(_url(att.host, att.path))
-            if att.role == "broken" and spec.cms == HANWEB:  # static servers answer 404
+            if att.role == "broken" and spec.cms in (HANWEB, JPAAS):  # static: 404
                 traps["soft_404"].append(_url(att.host, att.path))
     return {
         "as_of": as_of.isoformat(), "seed": world.seed, "scale": world.scale,

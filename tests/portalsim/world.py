@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from types import ModuleType
 from urllib.parse import quote
 
-from . import catalog, catalog_jiangsu, forms, prose, prose_numbers, trs, ucap
+from . import catalog, catalog_jiangsu, catalog_jpaas, forms, prose, prose_numbers, trs, ucap
 from .catalog import HANWEB, TRS, UCAP, ColumnSpec, KnownReport, PortalSpec, UnitSpec
 from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
@@ -280,10 +280,18 @@ class World:
 # --- building ----------------------------------------------------------------------------
 
 
-def build_world(seed: int = 0, scale: int = 0) -> World:
-    # New portals go after the four seed portals: world-wide draws (breakages) keep theirs.
+def build_world(seed: int = 0, scale: int = 0, extra: tuple[str, ...] = ()) -> World:
+    """The world of a seed, with ``scale`` generated portals and the opt-in portals named in
+    ``extra`` (``catalog_jpaas.OPT_IN_PORTALS``)."""
+    unknown = [key for key in extra if key not in catalog_jpaas.OPT_IN_PORTALS]
+    if unknown:
+        raise ValueError(f"unknown opt-in portal(s) {', '.join(unknown)} "
+                         f"(known: {', '.join(catalog_jpaas.OPT_IN_PORTALS)})")
+    # New portals go after the four seed portals: world-wide draws (breakages) keep theirs;
+    # opt-in portals come last, so a world with them differs from one without only by them.
     specs = [*catalog.SEED_PORTALS, *catalog_jiangsu.JIANGSU_PORTALS,
-             *(catalog.scale_portal(i) for i in range(1, scale + 1))]
+             *(catalog.scale_portal(i) for i in range(1, scale + 1)),
+             *(catalog_jpaas.OPT_IN_PORTALS[key] for key in dict.fromkeys(extra))]
     seed_docs = {(s.portal, s.unit, s.year): load_seed(s) for s in SEEDS}
     portals: dict[str, Portal] = {}
     for spec in specs:
