@@ -25,7 +25,8 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import select
 
-from archive.models import Capture
+from archive.models import Capture, WarcFile
+from archive.storage.local import local_file_exists
 from archive.store import Archive
 from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
 from crawler.middlewares.failures import record
@@ -120,6 +121,11 @@ class IncrementalMiddleware:
         try:
             archived = self.archive.read(capture)
         except Exception as exc:  # noqa: BLE001 - damage is recorded, the crawl goes on
+            if self._open_elsewhere(capture):
+                # Another worker's WARC file, still being written (robots.txt is the same
+                # bytes on every portal): no damage, just not readable yet from here.
+                self.crawler.stats.inc_value("xxgk/copy_open_elsewhere")
+                return None
             self._unreadable_copy(request, capture, exc)
             return None
         headers = Headers()
@@ -128,6 +134,14 @@ class IncrementalMiddleware:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=archived.payload)
         return cls(url=request.url, status=status or archived.status or 200, headers=headers,
                    body=archived.payload, request=request, protocol="HTTP/1.1")
+
+    def _open_elsewhere(self, capture: Capture) -> bool:
+        """The capture is in a WARC file that is not sealed yet and not in this home: a
+        file another process (a distributed worker) is still writing."""
+        with self.archive.sessions() as session:
+            warc_file = session.get(WarcFile, capture.warc_file_id)
+        return warc_file is not None and not warc_file.sealed and not local_file_exists(
+            warc_file.location, self.archive.home.archive_dir)
 
     def _unreadable_copy(self, request: Request, capture: Capture, exc: Exception) -> None:
         if request.url in self._unreadable:
