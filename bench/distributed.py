@@ -57,7 +57,8 @@ def write_sites(directory: Path, scale: int) -> list[str]:
     for i in range(1, scale + 1):
         spec = scale_portal(i)
         entry = {"key": spec.key, "name": spec.site_name, "cms": "hanweb",
-                 "hosts": [spec.host], "home": f"http://{spec.host}/",
+                 "hosts": [spec.host, *([spec.mirror_host] if spec.mirror_host else [])],
+                 "home": f"http://{spec.host}/",
                  "hanweb": {"webid": spec.webid, "dataproxy": spec.dataproxy_path,
                             "annual_report_columns": [spec.column("annual").id],
                             "xxgk": {"column": spec.xxgk_column, "area": spec.xxgk_alias,

@@ -214,6 +214,7 @@ def _hanweb(home: Page, fetcher: Fetcher, found: Probe) -> None:
             continue
         pager = column_pager(page.text, cid, None, "")
         embedded = len(_RECORD.findall(page.text))
+        _record_hosts(page.text, found)
         found.evidence.append(f"annual column {cid} ({label}): {embedded} records embedded of "
                               f"{pager.total} advertised; pager {pager.plans[0][1].upper()} "
                               f"{pager.plans[0][0]}")
@@ -294,6 +295,7 @@ def _dry_run(base: str, fetcher: Fetcher, pager: Pager, found: Probe) -> None:
             page = fetcher.get(f"{url}?{urlencode({'page': page_no, **pager.params(form)})}")
         records = len(_RECORD.findall(page.text)) if page.status == 200 else 0
         if records:
+            _record_hosts(page.text, found)
             found.evidence.append(f"dry run: {form.upper()} {path} gave {records} records "
                                   f"from record {start}")
             if (path, form) != pager.plans[0]:
@@ -329,6 +331,19 @@ def _xxgk(base: str, link: str, fetcher: Fetcher, found: Probe) -> dict[str, Any
                               f"answered {answer.status}")
     return {"column": int(column.group(1)), "area": area, "annual_report_endpoint": endpoint,
             "first_year": 2018}
+
+
+def _record_hosts(text: str, found: Probe) -> None:
+    """Hosts the column's records live on besides the home's (a mirror such as
+    xxgk.wenshang.gov.cn): the same registered domain, added to the entry's scope."""
+    hosts: list[str] = found.entry["hosts"]
+    domain = ".".join(hosts[0].split(".")[-3:]) if hosts[0].endswith(".gov.cn") else \
+        ".".join(hosts[0].split(".")[-2:])
+    for href, _ in anchors(text):
+        host = (urlsplit(href).hostname or "").lower()
+        if host and host not in hosts and (host == domain or host.endswith(f".{domain}")):
+            hosts.append(host)
+            found.evidence.append(f"records on another host of {domain}: {host}")
 
 
 def _columns(home: Page) -> list[tuple[int, str]]:

@@ -36,7 +36,8 @@ def _entries(world, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for key in SITES:
         spec = world.portals[key].spec
-        entry = {"key": key, "name": spec.site_name, "cms": "hanweb", "hosts": [spec.host],
+        hosts = [spec.host, *([spec.mirror_host] if spec.mirror_host else [])]
+        entry = {"key": key, "name": spec.site_name, "cms": "hanweb", "hosts": hosts,
                  "home": f"http://{spec.host}/",
                  "hanweb": {"webid": spec.webid, "dataproxy": NEW_DATAPROXY,
                             "annual_report_columns": [spec.column("annual").id]}}
@@ -137,7 +138,7 @@ def _where_reports_are(entry: dict) -> dict:
     """The values of an entry that say where the reports are (not its schedule or region)."""
     hanweb = entry.get("hanweb") or {}
     xxgk = hanweb.get("xxgk") or {}
-    return {"cms": entry["cms"], "hosts": entry["hosts"][:1], "home": entry["home"],
+    return {"cms": entry["cms"], "hosts": sorted(entry["hosts"]), "home": entry["home"],
             "entry_points": entry.get("entry_points"), "webid": hanweb.get("webid"),
             "dataproxy": hanweb.get("dataproxy"),
             "columns": hanweb.get("annual_report_columns"), "xxgk": xxgk.get("column"),
@@ -175,6 +176,7 @@ def test_the_probe_reads_each_variants_pager(world, probed) -> None:
         spec = world.portals[key].spec
         entry = yaml.safe_load((probed / f"{key}.yaml").read_text(encoding="utf-8"))
         assert entry["hanweb"]["dataproxy"] == spec.dataproxy_path, key
+        assert sorted(entry["hosts"]) == sorted(filter(None, (spec.host, spec.mirror_host)))
         assert entry["hanweb"]["annual_report_columns"] == [spec.column("annual").id]
         assert entry["hanweb"]["xxgk"]["area"] == spec.xxgk_alias
 

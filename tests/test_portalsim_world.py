@@ -361,6 +361,7 @@ def test_scale_world_leaves_seed_portals_alone(world):
     elapsed = time.monotonic() - started
     assert elapsed < 60, f"build_world(0, 100) took {elapsed:.1f} s"
     expected = {f"county{i}.sim.gov.cn" for i in range(1, 101)}
+    expected |= {big.portals[f"county{i}"].spec.mirror_host for i in range(1, 101)} - {None}
     assert expected <= set(big.hosts)
     assert set(big.hosts) - expected == set(world.hosts)
     for key in SEED_PORTALS:

@@ -248,19 +248,20 @@ _SCALE_DEPARTMENTS = ["财政局", "教育局"]
 # The Hanweb variants scale portals are drawn from (PORTALS.md): (dataproxy path, the form
 # its pages advertise, the form it refuses and how, record markup, the repeated record).
 # perPage: portals that show 5 a page (first load 15) page their annual column at once.
-SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int], ...] = (
-    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15),
-    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5),
-    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3),
-    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4),
-    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 5),
+# Mirror: some of the column's reports live on another host of the county (xxgk.…).
+SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int, bool], ...] = (
+    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15, False),
+    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5, False),
+    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3, False),
+    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4, False),
+    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 4, True),
 )
 
 
 def scale_portal(index: int) -> PortalSpec:
     """A generic Hanweb county portal for benchmarks (``--scale N``), drawn from the
     variants real portals show (``SCALE_VARIANTS``, in turn)."""
-    path, form, refuses, status, records, repeat, per_page = SCALE_VARIANTS[
+    path, form, refuses, status, records, repeat, per_page, mirror = SCALE_VARIANTS[
         (index - 1) % len(SCALE_VARIANTS)]
     county = f"模拟{index}县"
     host = f"county{index}.sim.gov.cn"
@@ -273,6 +274,7 @@ def scale_portal(index: int) -> PortalSpec:
         article_id_base=5_000_000 + index * 10_000, dataproxy_path=path,
         dataproxy_form=form, record_style=records, repeat_quirk=repeat, has_endpoint=True,
         dataproxy_refuses=refuses, refusal_status=status, per_page=per_page,
+        mirror_host=f"xxgk.county{index}.sim.gov.cn" if mirror else None,
         xxgk_column=base, xxgk_alias=f"sim{index}",
         columns=(
             ColumnSpec(base + 1, "工作动态", "news", base * 10 + 1, 30),
