@@ -3,9 +3,10 @@ missed something (`xxgk crawl` in a subprocess against the simulator's scale por
 
 The registry entries are written as an operator would after reading a home page: the
 dataproxy path they guess (the newer one) and the annual-report column, no xxgk platform, so
-the column listing is the only way to the reports. The five portals differ as PORTALS.md
+the column listing is the only way to the reports. The six portals differ as PORTALS.md
 says real ones do (catalog.SCALE_VARIANTS): both paths, both forms, a form refused with 404,
-405 or 500, three record markups, the record repeated between groups, 3 to 15 a page.
+405 or 500, three record markups, the record repeated between groups, 3 to 15 a page,
+records on a mirror host, no xxgk platform.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from tests.portalsim.world import build_world
 
 XXGK = Path(sys.executable).with_name("xxgk")
 AS_OF = date(2025, 6, 30)
-SITES = ("county1", "county2", "county3", "county4", "county5")
+SITES = ("county1", "county2", "county3", "county4", "county5", "county6")
 
 
 def _entries(world, folder: Path) -> Path:
@@ -178,7 +179,10 @@ def test_the_probe_reads_each_variants_pager(world, probed) -> None:
         assert entry["hanweb"]["dataproxy"] == spec.dataproxy_path, key
         assert sorted(entry["hosts"]) == sorted(filter(None, (spec.host, spec.mirror_host)))
         assert entry["hanweb"]["annual_report_columns"] == [spec.column("annual").id]
-        assert entry["hanweb"]["xxgk"]["area"] == spec.xxgk_alias
+        if spec.has_platform:
+            assert entry["hanweb"]["xxgk"]["area"] == spec.xxgk_alias
+        else:  # no platform linked: none in the entry
+            assert "xxgk" not in entry["hanweb"]
 
 
 def test_a_crawl_from_probed_entries_finds_every_report_and_is_complete(world, probed,

@@ -102,6 +102,7 @@ class PortalSpec:
     # short, which a crawl must report as incomplete.
     listing_cap: int = 0
     per_page: int = 15  # Hanweb: the jpage perPage (the column page embeds three pages)
+    has_platform: bool = True  # Hanweb: the xxgk platform (tree.jsp, search.jsp) exists
     # Hanweb: the annual-report endpoint answers 500 for this many units (the first of
     # tree.jsp): a platform listing a crawl must report as incomplete.
     platform_errors: int = 0
@@ -249,19 +250,21 @@ _SCALE_DEPARTMENTS = ["财政局", "教育局"]
 # its pages advertise, the form it refuses and how, record markup, the repeated record).
 # perPage: portals that show 5 a page (first load 15) page their annual column at once.
 # Mirror: some of the column's reports live on another host of the county (xxgk.…).
-SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int, bool], ...] = (
-    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15, False),
-    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5, False),
-    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3, False),
-    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4, False),
-    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 4, True),
+# Platform: the xxgk platform exists (else every report is an article of the column).
+SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int, bool, bool], ...] = (
+    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15, False, True),
+    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5, False, True),
+    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3, False, True),
+    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4, False, True),
+    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 4, True, True),
+    (NEW_DATAPROXY, "get", "", 404, "table_row", False, 6, False, False),
 )
 
 
 def scale_portal(index: int) -> PortalSpec:
     """A generic Hanweb county portal for benchmarks (``--scale N``), drawn from the
     variants real portals show (``SCALE_VARIANTS``, in turn)."""
-    path, form, refuses, status, records, repeat, per_page, mirror = SCALE_VARIANTS[
+    path, form, refuses, status, records, repeat, per_page, mirror, platform = SCALE_VARIANTS[
         (index - 1) % len(SCALE_VARIANTS)]
     county = f"模拟{index}县"
     host = f"county{index}.sim.gov.cn"
@@ -272,7 +275,8 @@ def scale_portal(index: int) -> PortalSpec:
         government=f"{county}人民政府", region=region, site_name=f"{county}人民政府",
         site_id_code=f"99{index:08d}", webid=1, phone_prefix="0999-",
         article_id_base=5_000_000 + index * 10_000, dataproxy_path=path,
-        dataproxy_form=form, record_style=records, repeat_quirk=repeat, has_endpoint=True,
+        dataproxy_form=form, record_style=records, repeat_quirk=repeat, has_endpoint=platform,
+        has_platform=platform,
         dataproxy_refuses=refuses, refusal_status=status, per_page=per_page,
         mirror_host=f"xxgk.county{index}.sim.gov.cn" if mirror else None,
         xxgk_column=base, xxgk_alias=f"sim{index}",

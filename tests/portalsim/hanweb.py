@@ -46,11 +46,12 @@ def _header(spec: PortalSpec) -> str:
     xxgk = f"/col/col{spec.xxgk_column}/index.html?vc_xxgkarea={spec.xxgk_alias}&amp;jh=263"
     if REDIRECTS in spec.hostility and spec.key == "wenshang":
         xxgk = "/xxgk/"  # an old path, moved permanently
+    platform = f'<li><a href="{xxgk}">政府信息公开</a></li>' if spec.has_platform else ""
     return f"""<body>
 <div class="top"><div class="w1200"><span class="fl">欢迎访问{escape(spec.site_name)}网站</span>
 <a href="/module/search/index.jsp?field_7=&amp;i_columnid=style_1" class="search">站内搜索</a></div></div>
 <div class="nav"><ul><li><a href="/">首页</a></li>{''.join(links)}
-<li><a href="{xxgk}">政府信息公开</a></li></ul></div>
+{platform}</ul></div>
 """
 
 

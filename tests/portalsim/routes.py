@@ -91,6 +91,8 @@ class PortalRouter:
             return self._column(portal, req, column_id, as_of)
         if path == spec.dataproxy_path:
             return self._dataproxy(portal, req, as_of)
+        if path.startswith("/module/xxgk/") and not spec.has_platform:
+            return NOT_FOUND
         if path == "/module/xxgk/tree.jsp":
             units = [(u.code, u.name) for u in portal.units if u.spec.on_platform]
             return _html(hanweb.tree_page(spec, req.params.get("area", spec.xxgk_alias), units))
@@ -164,7 +166,7 @@ class PortalRouter:
 
     def _column(self, portal: Portal, req: SimRequest, column_id: int, as_of: date) -> Page:
         spec = portal.spec
-        if column_id == spec.xxgk_column:
+        if column_id == spec.xxgk_column and spec.has_platform:
             area = req.query.get("vc_xxgkarea", spec.xxgk_alias)
             unit = portal.unit_by_code(area)
             return _html(hanweb.xxgk_shell(spec, area, unit.name if unit else spec.government))
