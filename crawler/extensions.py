@@ -43,15 +43,16 @@ class CrawlRunExtension:
         ledger = getattr(spider, "ledger", None)
         if ledger is not None and spider.crawl_run_id is not None:
             listings = getattr(spider, "listings", None)
-            if reason == "finished" and listings is not None and getattr(spider, "resuming", False):
-                # What the killed process read of its listings died with it: not judged.
-                self.crawler.stats.set_value("xxgk/listings/not_judged", "resumed run")
-            elif reason == "finished" and listings is not None:
-                # Only a run that reached its end is judged: an interrupted one is resumed.
-                for short in listings.shortfalls():
-                    ledger.record_failure(spider.crawl_run_id, short.url, INCOMPLETE,
-                                          short.reason)
-                    self.crawler.stats.inc_value("xxgk/listings/incomplete")
+            # Only a run that reached its end is judged (an interrupted one is resumed), and
+            # not a resumed one: what the killed process read of its listings died with it.
+            if reason == "finished" and listings is not None:
+                if getattr(spider, "resuming", False):
+                    self.crawler.stats.set_value("xxgk/listings/not_judged", "resumed run")
+                else:
+                    for short in listings.shortfalls():
+                        ledger.record_failure(spider.crawl_run_id, short.url, INCOMPLETE,
+                                              short.reason)
+                        self.crawler.stats.inc_value("xxgk/listings/incomplete")
             self.run = ledger.finish_run(spider.crawl_run_id, self.crawler.stats.get_stats(),
                                          reason)
             self.crawler.stats.set_value("xxgk/run", self.run.id)

@@ -28,7 +28,7 @@ from charset_normalizer import from_bytes
 
 from crawler.middlewares.challenges import CHALLENGE_GONE, cookie_reload, is_ts_challenge
 from crawler.reports import anchors
-from crawler.spiders.hanweb_pager import Pager, column_pager
+from crawler.spiders.hanweb_pager import Pager, asks, column_pager, count_records
 
 HANWEB, JPAAS, TRS, UCAP, UNKNOWN = "hanweb", "jpaas", "trs", "ucap", "unknown"
 USER_AGENT = "Mozilla/5.0 (compatible; xxgk-archive probe)"
@@ -41,7 +41,6 @@ _DISCLOSURE = re.compile(r"政府信息公开|信息公开|政务公开")
 _XXGK_AREA = re.compile(r"vc_xxgkarea=([0-9A-Za-z]+)")
 _TREE = re.compile(r"/module/xxgk/tree\.jsp\?[^'\"<>]*?area=([0-9A-Za-z]+)")
 _UNIT = re.compile(r"vc_xxgkarea=([0-9A-Z]{18})")
-_RECORD = re.compile(r"<record>", re.IGNORECASE)
 _SITE_NAME = re.compile(r"<meta\s+name=['\"]SiteName['\"]\s+content=['\"]([^'\"]+)", re.IGNORECASE)
 _TITLE = re.compile(r"<title>\s*([^<]+?)\s*</title>", re.IGNORECASE | re.DOTALL)
 
@@ -201,11 +200,9 @@ def browser_cookies(url: str, proxy: str | None, seconds: float = 30) -> dict[st
 
 
 def _hanweb(home: Page, fetcher: Fetcher, found: Probe) -> None:
-    columns = _columns(home)
-    annual = [(cid, label) for cid, label in columns if _ANNUAL.search(label)]
-    links = list(anchors(home.text))
-    xxgk_link = next((urljoin(home.url, href) for href, _ in links if _XXGK_AREA.search(href)),
-                     None) or _disclosure_link(home)
+    annual = _annual_columns(home)
+    xxgk_link = next((urljoin(home.url, href) for href, _ in anchors(home.text)
+                      if _XXGK_AREA.search(href)), None) or _disclosure_link(home)
     pager: Pager | None = None
     for cid, label in annual:
         page = fetcher.get(urljoin(home.url, f"/col/col{cid}/index.html"))
@@ -213,12 +210,11 @@ def _hanweb(home: Page, fetcher: Fetcher, found: Probe) -> None:
             found.warnings.append(f"annual column {cid} ({label}) answered {page.status}")
             continue
         pager = column_pager(page.text, cid, None, "")
-        embedded = len(_RECORD.findall(page.text))
         _record_hosts(page.text, found)
-        found.evidence.append(f"annual column {cid} ({label}): {embedded} records embedded of "
-                              f"{pager.total} advertised; pager {pager.plans[0][1].upper()} "
-                              f"{pager.plans[0][0]}")
-        if pager.total > embedded:
+        found.evidence.append(f"annual column {cid} ({label}): {pager.first_load} records "
+                              f"embedded of {pager.total} advertised; pager "
+                              f"{pager.plans[0][1].upper()} {pager.plans[0][0]}")
+        if pager.total > pager.first_load:
             _dry_run(home.url, fetcher, pager, found)
     if not annual:
         found.warnings.append("no annual-report column linked from the home page: add "
@@ -247,7 +243,7 @@ def _jpaas(home: Page, fetcher: Fetcher, found: Probe) -> bool:
     from crawler.registry import JpaasSite
     from crawler.spiders.jpaas import PAGE_SIZE, unit_url  # a spider module: import late
 
-    columns = [(cid, label) for cid, label in _columns(home) if _ANNUAL.search(label)]
+    columns = _annual_columns(home)
     query: dict[str, str] = {}
     for cid, label in columns:
         shell = fetcher.get(urljoin(home.url, f"/col/col{cid}/index.html"))
@@ -285,15 +281,10 @@ def _dry_run(base: str, fetcher: Fetcher, pager: Pager, found: Probe) -> None:
     """One listing request past the embedded records, in each form until one answers."""
     start = pager.first_load + 1
     end = min(start + pager.group - 1, pager.total)
-    for path, form in pager.plans:
-        url = urljoin(base, path)
-        if form == "post":
-            page = fetcher.get(f"{url}?{urlencode({'startrecord': start, 'endrecord': end, 'perpage': pager.per_page})}",
-                               data=pager.params(form))
-        else:
-            page_no = (start - 1) // pager.per_page + 1
-            page = fetcher.get(f"{url}?{urlencode({'page': page_no, **pager.params(form)})}")
-        records = len(_RECORD.findall(page.text)) if page.status == 200 else 0
+    for plan, (path, form) in enumerate(pager.plans):
+        ask = asks(pager, plan, start, end)[0]  # the crawler's first request in that form
+        page = fetcher.get(urljoin(base, ask.target), data=ask.formdata)
+        records = count_records(page.text) if page.status == 200 else 0
         if records:
             _record_hosts(page.text, found)
             found.evidence.append(f"dry run: {form.upper()} {path} gave {records} records "
@@ -344,6 +335,11 @@ def _record_hosts(text: str, found: Probe) -> None:
         if host and host not in hosts and (host == domain or host.endswith(f".{domain}")):
             hosts.append(host)
             found.evidence.append(f"records on another host of {domain}: {host}")
+
+
+def _annual_columns(home: Page) -> list[tuple[int, str]]:
+    """(id, label) of the annual-report columns the home page links."""
+    return [(cid, label) for cid, label in _columns(home) if _ANNUAL.search(label)]
 
 
 def _columns(home: Page) -> list[tuple[int, str]]:

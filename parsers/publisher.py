@@ -153,12 +153,12 @@ def _titled_place(name: str) -> str | None:
     return name if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:镇|乡|街道)", name) else None
 
 
-def _opening_org(text: str) -> str | None:
-    """The body the opening sentence names: 本报告由X编制 (the compiler: a body, or the
-    government's disclosure office standing for the government), 现公布X2022年…年度报告,
-    现将2021年X政府信息公开情况报告如下."""
-    if org := compiled_by(text):
-        return org
+def _opening_org(text: str, compiler: str | None) -> str | None:
+    """The body the opening sentence names: 本报告由X编制 (``compiler``, ``compiled_by``: a
+    body, or the government's disclosure office standing for the government), 现公布X2022年…
+    年度报告, 现将2021年X政府信息公开情况报告如下."""
+    if compiler:
+        return compiler
     head = text[:OPENING_CHARS]
     for pattern, group in ((PUBLISHED_AS, 1), (_COMPILED_AS, 1), (_REPORTED_AS, 2),
                            (_REPORTED_BEFORE_YEAR, 1),
@@ -188,12 +188,16 @@ def _compiler(name: str) -> str | None:
     return clean_org(name)
 
 
-def _contact_org(text: str) -> str | None:
-    """请与X联系: the government X names, or X without the office one calls."""
+def _contact_name(text: str) -> str | None:
+    """请与X联系: X as written."""
     match = _CONTACT.search(text)
-    if not match:
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _contact_org(name: str | None) -> str | None:
+    """The contact line's X: the government X names, or X without the office one calls."""
+    if not name:
         return None
-    name = match.group(1) or match.group(2)
     if office := _DISCLOSURE_OFFICE.match(name):  # 青龙镇政府信息公开领导小组办公室
         return clean_org(office.group(1) + (office.group(2) or ""))
     government = _GOVERNMENT.match(name)
@@ -201,10 +205,9 @@ def _contact_org(text: str) -> str | None:
     return clean_org(name)
 
 
-def _contact_office(text: str) -> str | None:
+def _contact_office(name: str | None) -> str | None:
     """请与X办公室联系: the office itself, for a report the office writes of itself (我办)."""
-    match = _CONTACT.search(text)
-    name = clean_org(match.group(1) or match.group(2)) if match else None
+    name = clean_org(name) if name else None
     return name if name and _OFFICE.search(name) else None
 
 
@@ -250,9 +253,11 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     container's or the page's 发布机构, the contact line's. A township's short name is completed
     (大张楼镇 -> 大张楼镇人民政府) only when the report writes it so; then the fullest form the
     report uses (杨店镇人民政府 -> 济宁市汶上县杨店镇人民政府 from its contact line)."""
-    from_opening = _opening_org(text)
-    contact = _contact_org(text)
-    contact_office = _contact_office(text)
+    compiler = compiled_by(text)
+    from_opening = _opening_org(text, compiler)
+    contact_name = _contact_name(text)
+    contact = _contact_org(contact_name)
+    contact_office = _contact_office(contact_name)
     org = (_reconcile(from_title, from_opening, publisher) or signature_org or _subject_org(text)
            or _self_named(text) or publisher or contact)
     if org is None:
@@ -260,7 +265,7 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     if _TOWNSHIP.search(org):
         org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
     if not (from_title and _OFFICE.search(from_title)):  # a title naming an office is its own
-        org = _speaker(org, text, contact_office, compiled=org == compiled_by(text))
+        org = _speaker(org, text, contact_office, compiled=org == compiler)
     fuller = [n for n in (from_opening, contact, signature_org, publisher)
               if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
     return max(fuller, key=len) if fuller else org

@@ -9,7 +9,7 @@ search.jsp lists a unit's reports. Report pages lead to attachments and table im
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -17,7 +17,7 @@ from scrapy.http import Response
 from crawler.registry import Site
 from crawler.reports import anchors, attachment_links
 from crawler.spiders.base import REPORT_PAGE, ArchiveSpider
-from crawler.spiders.hanweb_pager import Pager, column_pager
+from crawler.spiders.hanweb_pager import Pager, asks, column_pager
 
 _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.DOTALL)
 _TOTAL_XML = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
@@ -69,25 +69,18 @@ class HanwebSpider(ArchiveSpider):
                                                                 pager.total))
 
     def _range_requests(self, pager: Pager, start: int, end: int):
-        """Records ``start``..``end`` of a column in the pager's current form: one POST
-        (startrecord/endrecord) or the GET pages that cover them."""
-        path, form = pager.plans[pager.plan]
-        url = f"{self.base}{path}"
-        meta = {"column": pager.column, "start": start, "end": end, "plan": pager.plan}
-        if form == "post":
-            query = urlencode({"startrecord": start, "endrecord": end,
-                               "perpage": pager.per_page})
-            yield scrapy.FormRequest(f"{url}?{query}", formdata=pager.params(form),
-                                     callback=self.parse_dataproxy, errback=self.refused,
+        """Records ``start``..``end`` of a column in the pager's current form."""
+        for ask in asks(pager, pager.plan, start, end):
+            meta = {"column": pager.column, "start": ask.start, "end": ask.end,
+                    "plan": pager.plan}
+            url = f"{self.base}{ask.target}"
+            if ask.formdata is None:
+                yield scrapy.Request(url, callback=self.parse_dataproxy, errback=self.refused,
                                      cb_kwargs=meta, dont_filter=True)
-            return
-        first, last = (start - 1) // pager.per_page + 1, (end - 1) // pager.per_page + 1
-        for page in range(first, last + 1):
-            query = urlencode({"page": page, **pager.params(form)})
-            page_range = {**meta, "start": (page - 1) * pager.per_page + 1,
-                          "end": min(page * pager.per_page, end)}
-            yield scrapy.Request(f"{url}?{query}", callback=self.parse_dataproxy,
-                                 errback=self.refused, cb_kwargs=page_range, dont_filter=True)
+            else:
+                yield scrapy.FormRequest(url, formdata=ask.formdata,
+                                         callback=self.parse_dataproxy, errback=self.refused,
+                                         cb_kwargs=meta, dont_filter=True)
 
     def parse_dataproxy(self, response: Response, column: int, start: int, end: int,
                         plan: int):
@@ -108,10 +101,9 @@ class HanwebSpider(ArchiveSpider):
         """An errback: the pager's request failed (404/405/500, network): the next form."""
         request = failure.request
         kwargs = request.cb_kwargs
-        status = getattr(getattr(failure.value, "response", None), "status", None)
-        why = f"http {status}" if status else type(failure.value).__name__
         yield from self._fall_back(kwargs["column"], kwargs["start"], kwargs["end"],
-                                   kwargs["plan"], f"{why} from {request.method} {request.url}")
+                                   kwargs["plan"], f"{_what_failed(failure)} from "
+                                                   f"{request.method} {request.url}")
 
     def _fall_back(self, column: int, start: int, end: int, plan: int, why: str):
         pager = self.pagers[column]
@@ -176,9 +168,7 @@ class HanwebSpider(ArchiveSpider):
         middleware) and the listing it belongs to reads short, saying why."""
         request = failure.request
         key, _ = request.meta["xxgk_answer"]
-        status = getattr(getattr(failure.value, "response", None), "status", None)
-        self.listings.note(key, f"{f'http {status}' if status else type(failure.value).__name__}"
-                                f" from {request.url}")
+        self.listings.note(key, f"{_what_failed(failure)} from {request.url}")
         return []
 
     # --- report pages and their files ---------------------------------------------------------
@@ -203,3 +193,9 @@ class HanwebSpider(ArchiveSpider):
         yield self.document_item(response, REPORT_PAGE, title)
         for link in attachment_links(text):
             yield response.follow(link, callback=self.parse_file)
+
+
+def _what_failed(failure) -> str:  # type: ignore[no-untyped-def]
+    """An errback's failure in a word: ``http 404`` for an answer, else the exception."""
+    status = getattr(getattr(failure.value, "response", None), "status", None)
+    return f"http {status}" if status else type(failure.value).__name__

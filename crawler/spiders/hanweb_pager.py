@@ -13,11 +13,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 NEW_PATH = "/module/web/jpage/dataproxy.jsp"
 OLD_PATH = "/module/jslib/jquery/jpage/dataproxy.jsp"
-FORMS = ("post", "get")
 PER_PAGE = 15
 GROUP_SIZE = 3  # pages per first load and per POST group
 _TOTAL = re.compile(r"totalRecord\s*:\s*['\"]?(\d+)")
@@ -74,8 +73,36 @@ def column_pager(text: str, column: int, registry_path: str | None, webid: str) 
     other = "get" if form == "post" else "post"
     plans = _unique([(paths[0], form), (paths[0], other),
                      *((p, f) for p in paths[1:] for f in (form, other))])
-    embedded = len(_RECORDS.findall(text))
-    return Pager(column, total, per_page, group, embedded, plans, common)
+    return Pager(column, total, per_page, group, count_records(text), plans, common)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One dataproxy request: its path and query, its form data (None: a GET), and the
+    records it asks for."""
+
+    target: str
+    formdata: dict[str, str] | None
+    start: int
+    end: int
+
+
+def asks(pager: Pager, plan: int, start: int, end: int) -> list[Ask]:
+    """Records ``start``..``end`` of the column in one plan's form: one POST (startrecord,
+    endrecord) or the GET pages that cover them (the crawler and the probe ask alike)."""
+    path, form = pager.plans[plan]
+    if form == "post":
+        query = urlencode({"startrecord": start, "endrecord": end, "perpage": pager.per_page})
+        return [Ask(f"{path}?{query}", pager.params(form), start, end)]
+    first, last = (start - 1) // pager.per_page + 1, (end - 1) // pager.per_page + 1
+    return [Ask(f"{path}?{urlencode({'page': page, **pager.params(form)})}", None,
+                (page - 1) * pager.per_page + 1, min(page * pager.per_page, end))
+            for page in range(first, last + 1)]
+
+
+def count_records(text: str) -> int:
+    """The records a column page embeds or a dataproxy answer holds."""
+    return len(_RECORDS.findall(text))
 
 
 def _int(pattern: re.Pattern[str], text: str, default: int) -> int:

@@ -152,15 +152,21 @@ def article_page(spec: PortalSpec, column: ColumnSpec, article_id: int, title: s
 <div class="article">
 <h1 class="title">{escape(title)}</h1>
 <div class="info">发布日期：{pub}　信息来源：{escape(source)}　浏览次数：<script language="javascript" src="/module/visitcount/articlehits.jsp?colid={column.id}&amp;artid={article_id}"></script></div>
-<div id="zoom">
-<!--ZJEG_RSS.content.begin--><meta name="ContentStart">
-{body}
-<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->
-</div>
+{content_block(body)}
 </div></div>
 """
     return (_head(spec, f"{spec.site_name} {column.name} {title}", meta, charset)
             + _header(spec) + main + _footer(spec, note))
+
+
+def content_block(body: str) -> str:
+    """An article's body between the markers Hanweb's RSS export reads (JCMS and jpaas
+    pages alike)."""
+    return f"""<div id="zoom">
+<!--ZJEG_RSS.content.begin--><meta name="ContentStart">
+{body}
+<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->
+</div>"""
 
 
 def attachment_links(links: list[tuple[str, str]]) -> str:

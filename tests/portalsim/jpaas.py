@@ -24,6 +24,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from .catalog import DEAD_LINKS, ColumnSpec, PortalSpec
+from .hanweb import content_block
 
 UNIT_API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 PARSE_TYPE = "bulidstatic"  # sic: what the platform's own script sends
@@ -220,11 +221,7 @@ def article_page(spec: PortalSpec, column: ColumnSpec, article_id: int, title: s
 <div class="article">
 <h1 class="title">{escape(title)}</h1>
 <div class="info"><span>发布时间：{pub}</span>　<span>来源：{escape(source)}</span></div>
-<div id="zoom">
-<!--ZJEG_RSS.content.begin--><meta name="ContentStart">
-{body}
-<meta name="ContentEnd"><!--ZJEG_RSS.content.end-->
-</div>
+{content_block(body)}
 </div></div>
 """
     return (_head(spec, f"{title}_{spec.site_name}", meta, charset) + _header(spec) + main
