@@ -172,11 +172,14 @@ def test_two_workers_share_the_crawl_and_the_runs_finish(crawl):
     # The runs count the requests of both workers: what the simulator saw (Twisted's
     # connection pool repeats a request on a reset connection without Scrapy knowing).
     assert abs(sum(r[4] for r in runs) - len(crawl.log)) <= 3
-    # Both workers did real work on both sites: requests of each in each host's log.
-    by_worker = Counter((e["host"], _worker(crawl, e)) for e in crawl.log)
-    for host in {e["host"] for e in crawl.log}:
-        shares = [by_worker[(host, w)] for w in (0, 1)]
-        assert min(shares) >= 0.15 * sum(shares), (host, shares)
+    # Both workers did real work on both sites: requests of each in each site's log (a site's
+    # hosts together: wenshang's mirror host alone gets a few dozen requests, too few for a
+    # share of them to say anything about how the workers took turns).
+    site_of = {host: p["key"] for p in crawl.facts["portals"] for host in p["hosts"]}
+    by_worker = Counter((site_of[e["host"]], _worker(crawl, e)) for e in crawl.log)
+    for site in PORTALS:
+        shares = [by_worker[(site, w)] for w in (0, 1)]
+        assert min(shares) >= 0.15 * sum(shares), (site, shares)
     # The waiting coordinator printed the finished runs.
     assert crawl.waited.returncode == 0, crawl.waited.stderr[-2000:]
     assert all(site in crawl.waited.stdout for site in PORTALS)
