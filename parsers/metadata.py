@@ -45,7 +45,8 @@ _STAT_PERIOD = re.compile(rf"统计(?:期限|时限|时间跨度|时间段|时�
                           # 截止2023年12月31日我局…发布…: the year's end
                           rf"|截[止至]到?{YEAR}年12月31日")
 # A title's year, not a date in it (the chrome of a page: 2019年12月3日星期二).
-_TITLE_YEAR = re.compile(rf"{YEAR}年(?!\d{{1,2}}月)")
+# 2022年…, and a title's year without 年 (浙江省经济和信息化厅2022政府信息公开工作年度报告).
+_TITLE_YEAR = re.compile(rf"{YEAR}年(?!\d{{1,2}}月)|(?<!\d)(20\d{{2}})(?=年度|度|政府|政务|信息公开)")
 _TAIL_LINES = 8
 _SITE_SUFFIX = re.compile(r"^(.*?(?:报告|年报)(?:[（(][^）)]{0,12}[)）])?)\s*[_|－—-]+\s*[^_|]{2,30}$")
 # The national format the report says it follows: the notice's number (国办公开办函〔2021〕30号,
@@ -54,9 +55,12 @@ _SITE_SUFFIX = re.compile(r"^(.*?(?:报告|年报)(?:[（(][^）)]{0,12}[)）])?
 # (关于政府信息公开工作年度报告有关事项的通知) is cited by 2021-form reports too: not a sign.
 _FORM_2021 = re.compile(r"公开办?函[〔\[［(（【]2021[〕\]］)）】]?30号"
                         # the format the 2021 notice issued, cited by its name
-                        r"|印发[《〈<]?中华人民共和国政府信息公开工作年度报告格式"
+                        r"|印发[《〈<]?中华人民共和国政府信息公开工作年度报告格式(?![（(]试行)"
                         r"|[《〈<]中华人民共和国政府信息公开工作年度报告格式[》〉>]")
 _FORM_2019 = re.compile(r"公开办?函[〔\[［(（【]2019[〕\]］)）】]?60号")  # 〔201960号: 〕 lost
+# The trial format the 2019 notice issued, cited by its name: some reports on 2021 and later
+# still cite it, so it tells the form only of a report on 2019 or 2020.
+_FORM_2019_NAME = re.compile(r"政府信息公开工作年度报告格式[（(]试行[)）]")
 
 
 @dataclass
@@ -83,13 +87,14 @@ def read_metadata(doc: Document, url: str | None = None) -> Metadata:
     from_title = title_org(own) or title_org(doc.title)
     publisher = clean_org(simplified(doc.publisher or "")) or head_publisher(lines)
     org = find_org(folded, from_title, signature_org, publisher)
+    year = _year(folded, title, own, url)
     return Metadata(
         org=as_written(org, [(folded, text), *((simplified(t), t) for t in (own, doc.title,
                                                                             doc.publisher) if t)]),
-        year=_year(folded, title, own, url),
+        year=year,
         published=_iso(doc.published) or signature_date or _url_date(url),
         title=title,
-        form=_form(folded),
+        form=_form(folded, year),
     )
 
 
@@ -117,7 +122,7 @@ def _title(hint: str | None, own: str | None) -> str | None:
 
 def _year_in(text: str | None) -> int | None:
     match = _TITLE_YEAR.search(clean_title(text or ""))
-    return _as_year(match.group(1)) if match else None
+    return _as_year(match.group(1) or match.group(2)) if match else None
 
 
 def _as_year(text: str) -> int | None:
@@ -136,7 +141,7 @@ def _year(text: str, title: str | None, own_title: str | None, url: str | None) 
     if url and (match := _URL_YEAR.search(url)):
         return int(match.group(1))
     # The overview usually opens with the year (2022年，我镇…).
-    match = re.search(r"(20\d{2})年(?!\d{1,2}月\d{1,2}日)", text[:OPENING_CHARS])
+    match = re.search(r"(20\d{2})年(?!\d{1,2}月)", text[:OPENING_CHARS])  # not 2021年3月，报告发布
     return int(match.group(1)) if match else None
 
 
@@ -194,10 +199,12 @@ def _last_lines(lines: Sequence[str], n: int) -> list[str]:
 # --- the national format -----------------------------------------------------------------
 
 
-def _form(text: str) -> str | None:
+def _form(text: str, year: int | None) -> str | None:
     """gb2021 or gb2019 when the text names the format it follows (a report citing both
     follows the later one)."""
     head = text[:OPENING_CHARS]
     if _FORM_2021.search(head):
         return "gb2021"
-    return "gb2019" if _FORM_2019.search(head) else None
+    if _FORM_2019.search(head) or (year in (2019, 2020) and _FORM_2019_NAME.search(head)):
+        return "gb2019"
+    return None

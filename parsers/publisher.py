@@ -40,7 +40,7 @@ _COMPILED_AS = re.compile(r"编制(?:了)?《?([^，,。《\d]{2,30}?)\d{4}年�
 _REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 _COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
 _COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
-_CONTACT = re.compile(r"(?:请|可|欢迎|敬请)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
+_CONTACT = re.compile(r"(?:请|可|欢迎|敬请|或)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
                       r"|请联系(.{2,40}?)[，,（(]")
 # (西藏自治区政府国资委2020政府信息公开工作年度报告: a title may drop the 年 after its year.)
 _TITLE_ORG = re.compile(rf"^(?:关于)?(.*?)(?:关于)?{YEAR}(?:年|(?=度|政府|信息|政务))")
@@ -64,6 +64,15 @@ _SELF = re.compile(f"我({'|'.join(_KINDS)})")
 _NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《])([\u4e00-\u9fff]{{2,10}}?{kind})"
                                        r"(?=(?:人民)?政府|办事处|党委|党工委)")
                       for kind in _KINDS}
+# 我局, 本委, 我厅, or a sentence that opens with bare 街道 (街道收到依申请公开…): the report's own
+# body, of that kind (``_self_body``).
+_SELF_BODY = re.compile(r"[我本](局|委|厅|街道|单位)(?![员托长])|(?:^|[。；;，,\n])(街道)(?=[\u4e00-\u9fff])")
+_SELF_KINDS = {"局": "局", "委": "委员会|委", "厅": "厅", "街道": "街道", "单位": "局|委员会|中心"}
+_NOT_AFTER_BODY = set("长面势限员托属级")
+# What ends the words before a name (补充了|甘南州…局, 政府信息管理完成|街道…: a verb or a break).
+_BEFORE_BODY = re.compile(r"[^\u4e00-\u9fff]|[了从在对向与为将由把被是按据即的我本]"
+                          r"|完成|开展|做好|组织|召开|建立|健全|制定|印发|更新|明确|推动|全面|管理")
+_PLACE_FIRST = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)")
 # The xxgk metadata lines a stored page starts with: 发布机构 | 北街办事处, 来源:内黄县人民政府办公室.
 _HEAD_PUBLISHER = re.compile(r"(?:发布机构|信息来源|来源)\s*[:：|｜]\s*([\u4e00-\u9fff（）()]{2,40})")
 _HEAD_LINES = 20
@@ -84,7 +93,7 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
                        r"|厅|办|中心|院|公司)$")
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
-_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经|请|与|向|可"
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经(?!济(?:技术)?开发区)|请|与|向|可"
                          r"|公民|法人|个人|群众|申请人"
                          r"|[一二三四五六七八九十]是|编制|制作|并|公布|发布|公开)"
                          r"|发挥|加强|推进|落实|贯彻|围绕|本单位|^(?:街道)?办事处$"
@@ -173,19 +182,35 @@ def compiled_by(text: str) -> str | None:
     """本报告由X编制: the body the compiler stands for."""
     head = text[:OPENING_CHARS]
     for match in _COMPILED_BY.finditer(head):
-        if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1))):
+        if _COMPILING.match(head, match.end()) and (org := _compiler(match.group(1), text)):
             return org
     return None
 
 
-def _compiler(name: str) -> str | None:
+def _compiler(name: str, text: str) -> str | None:
     """The body a compiler stands for: itself, its own inner office dropped (两城镇人民政府党政
     办公室 -> 两城镇人民政府), or the government whose disclosure office it is."""
     name = re.sub(rf"(?<=.)(?:{_INNER_OFFICE})$", "", name)
     office = _DISCLOSURE_OFFICE.match(name)
     if office:
-        return clean_org(office.group(1) + (office.group(2) or ""))
+        return _disclosure_body(office, text)
     return clean_org(name)
+
+
+def _disclosure_body(office: re.Match[str], text: str) -> str | None:
+    """The government a disclosure office (X政务公开领导小组办公室) belongs to, named as the text
+    writes it: 南宁市良庆区政务公开…办公室 with 良庆区人民政府 in the text gives 良庆区人民政府,
+    青岛市政府信息公开办公室 with 青岛市政府各部门 gives 青岛市政府; the place alone where the text
+    writes no government of it."""
+    place, government = office.group(1), office.group(2)
+    if government or not re.search(r"(?:省|自治区|市|州|盟|区|县|旗|镇|乡|街道)$", place):
+        return clean_org(place + (government or ""))
+    tails = [place] + [place[i + 1:] for i, char in enumerate(place[:-2]) if char in "省区市州盟县旗"]
+    for tail in tails:
+        for written in (f"{tail}人民政府", f"{tail}政府"):
+            if re.search(rf"{re.escape(written)}(?!信息公开|政务公开)", text):
+                return clean_org(written)
+    return clean_org(place)
 
 
 def _contact_name(text: str) -> str | None:
@@ -194,12 +219,12 @@ def _contact_name(text: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
-def _contact_org(name: str | None) -> str | None:
+def _contact_org(name: str | None, text: str) -> str | None:
     """The contact line's X: the government X names, or X without the office one calls."""
     if not name:
         return None
     if office := _DISCLOSURE_OFFICE.match(name):  # 青龙镇政府信息公开领导小组办公室
-        return clean_org(office.group(1) + (office.group(2) or ""))
+        return _disclosure_body(office, text)
     government = _GOVERNMENT.match(name)
     name = government.group(0) if government else _OFFICE.sub("", name) or name
     return clean_org(name)
@@ -213,11 +238,25 @@ def _contact_office(name: str | None) -> str | None:
 
 def _subject_org(text: str) -> str | None:
     """The overview's subject: 2022年，区政府办公室认真贯彻… (a name of a body or place)."""
-    for match in _SUBJECT.finditer(text[:OPENING_CHARS]):
+    head = text[:OPENING_CHARS]
+    for match in _SUBJECT.finditer(head):
+        if _inside_title(head, match.start(1)):  # 按照《2017 年浙江省政务公开工作要点》: a document's
+            continue
         name = clean_org(match.group(1))
         if name and _BODY_END.search(name):
             return name
     return None
+
+
+def _inside_title(text: str, at: int) -> bool:
+    """Whether ``at`` lies inside another document's title (《2017年浙江省政务公开工作要点》),
+    whose names are not the report's; the report's own title (编制了《2021年色威镇…年度报告》) is."""
+    opened = text.rfind("《", max(0, at - 60), at)
+    if opened < 0 or text.rfind("》", opened, at) >= 0:
+        return False
+    closed = text.find("》", at)
+    cited = text[opened:closed if closed >= 0 else at + 60]
+    return re.search(r"年度?报告|年报", cited) is None
 
 
 def _self_named(text: str) -> str | None:
@@ -229,6 +268,29 @@ def _self_named(text: str) -> str | None:
         if name := clean_org(match.group(1)):
             return name
     return None
+
+
+def _self_body(text: str) -> str | None:
+    """The body a report calls 我局 (我委, 本厅) or, opening its sentences, bare 街道 (街道收到…),
+    where nothing else names it: the name of that kind it uses most, with its place
+    (补充了甘南州自然资源局信息公开领导小组 -> 甘南州自然资源局; 《友谊路街道主动公开事项目录》
+    -> 友谊路街道)."""
+    head = text[:OPENING_CHARS]
+    self_ref = _SELF_BODY.search(head)
+    if self_ref is None:
+        return None
+    kind = self_ref.group(1) or self_ref.group(2)
+    found: dict[str, int] = {}
+    for match in re.finditer(_SELF_KINDS[kind], head):
+        if head[match.end():match.end() + 1] in _NOT_AFTER_BODY:
+            continue
+        before = _BEFORE_BODY.split(head[max(0, match.start() - 14):match.start()])[-1]
+        if len(before) < 2 or (kind not in ("街道", "单位") and not _PLACE_FIRST.match(before)) \
+                or (kind == "单位" and len(before) < 4 and not _PLACE_FIRST.match(before)):
+            continue
+        if name := clean_org(before + match.group(0)):
+            found[name] = found.get(name, 0) + 1
+    return max(found, key=lambda name: found[name]) if found else None
 
 
 def head_publisher(lines: Sequence[str]) -> str | None:
@@ -256,10 +318,10 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     compiler = compiled_by(text)
     from_opening = _opening_org(text, compiler)
     contact_name = _contact_name(text)
-    contact = _contact_org(contact_name)
+    contact = _contact_org(contact_name, text)
     contact_office = _contact_office(contact_name)
     org = (_reconcile(from_title, from_opening, publisher) or signature_org or _subject_org(text)
-           or _self_named(text) or publisher or contact)
+           or _self_named(text) or publisher or contact or _self_body(text))
     if org is None:
         return None
     if _TOWNSHIP.search(org):

@@ -224,6 +224,11 @@ def test_an_excerpt_ending_inside_a_row_reads_what_it_shows():
     assert _row(got, "new_received") == [5, None, 3, 0, ABSENT, ABSENT, ABSENT]
     _, got = _read("一、本年新收政府信息公开申请数量 5 3 1 9 ")  # blanks lost too: 自然人 only
     assert _row(got, "new_received") == [5] + [ABSENT] * 6
+    # sc-lizhou-xiang-township-2019-128d3256: a merged-cell layout gives each row a blank
+    # cell, a lone 0, then empty cells; the row the excerpt ends in shows | | 0 | only. Cut or
+    # merged cannot be told: the 0 stands in no known column, nothing is read.
+    _, got = _read("(一)予以公开 |\n|\n0 |\n||||||\n(二)部分公开 |\n|\n0 |")
+    assert _row(got, "partially_granted") == [ABSENT] * 7
 
 
 # --- digits run together ----------------------------------------------------------------------

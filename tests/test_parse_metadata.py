@@ -192,6 +192,8 @@ def test_lookalikes(title: str, body: list[str]) -> None:
     # xz-xizang-shenjiting-department-2025-a69e699b: a metadata key spaced out, 工作开展.
     (["标      题 西藏自治区审计厅2025年政务信息公开工作开展年度报告"],
      "西藏自治区审计厅2025年政务信息公开工作开展年度报告", 2025),
+    # zj-zhejiang-jingxinting-department-2022-38f3548e: the year without 年.
+    (["浙江省经济和信息化厅2022政府信息公开工作年度报告"], "浙江省经济和信息化厅2022政府信息公开工作年度报告", 2022),
 ])
 def test_title_variants(lines: list[str], title: str, year: int) -> None:
     body = ["一、总体情况", "本年度，我单位认真贯彻《条例》。", "六、其他需要报告的事项", "无。"]
@@ -319,6 +321,28 @@ def test_the_opening_names_the_body(opening: str, org: str) -> None:
       "截至2021年12月底，乌拉特前旗政府网站发布信息。"], "乌拉特前旗"),
     # Nothing names it: no guess (here 全市 and 本机关 are no names).
     (["一、总体情况", "2022年，全市通过政府网站公开信息。", "本机关认真落实《条例》。"], None),
+    # zj-lishui-city-2017-bc15790b: a name inside a cited document's title is not the subject;
+    # the contact line (或直接与…联系) names the government.
+    (["一、概述", "2017年，我市按照《2017年浙江省政务公开工作要点》要求推进公开。",
+      "如有疑问，可通过意见箱反应或直接与丽水市人民政府办公室政府信息公开中心联系。"], "丽水市人民政府"),
+    # sc-xinlong-seweizhen-township-2021-3af6b4cf: the report's own title in 《》 still names it.
+    (["2021年，我镇认真编制了《2021年色威镇政府信息公开工作年度报告》。"], "色威镇"),
+    # gx-liangqing-county-2020-7a6a2217: a disclosure office stands for its government, named
+    # as the text writes the government.
+    (["本报告由南宁市良庆区政务公开工作领导小组办公室编制。", "一、总体情况",
+      "良庆区人民政府成立了政务公开工作领导小组。"], "良庆区人民政府"),
+    # sd-qingdao-city-2018-851ef2b0
+    (["本报告根据2018年度青岛市政府各部门的年度报告编制。如有疑问，请与青岛市政府信息公开办公室联系。"],
+     "青岛市政府"),
+    # he-dingzhou-jingjikaifaqu-department-2020-e3e8afa8: 经济开发区 starts a name.
+    (["如有疑问，请与经济开发区管委会党政办公室联系。", "一、总体情况",
+      "经济开发区管委会严格按照《条例》推进公开。"], "经济开发区管委会"),
+    # gs-gannan-ziranziyuanju-department-2023-0ea30e0c: 我局, and the 局 the text names.
+    (["一、总体情况", "2023年，我局严格按照《条例》要求推进公开。",
+      "年初，及时调整补充了甘南州自然资源局信息公开领导小组成员。"], "甘南州自然资源局"),
+    # sh-baoshan-youyilujiedao-street-2025-d296424b: bare 街道 speaks; a verb before 街道 is no name.
+    (["2025年，依托区政府门户网站，街道主动公开政府信息76条。", "（三）政府信息管理",
+      "完成街道重大行政决策事项目录公开，完成《友谊路街道主动公开事项目录》编制。"], "友谊路街道"),
 ])
 def test_a_body_named_only_in_the_prose(lines: list[str], org: str | None) -> None:
     assert read_metadata(_text(*lines)).org == org
@@ -345,6 +369,10 @@ _FORM_2021 = ("根据《国务院办公厅政府信息与政务公开办公室�
     ("按照《国务院办公厅关于印发2021年政务公开工作要点的通知》(国办发〔2021〕30号)要求，编制本报告。", 2021,
      "unknown"),
     ("本报告由某县人民政府办公室编制。", 2016, "pre2019"),
+    # cq-chongqing-province-2019-51b8df7e: the trial format the 2019 notice issued, by name,
+    # in a report on 2019; in a report on 2022 it tells nothing.
+    ("根据《条例》和《中华人民共和国政府信息公开工作年度报告格式(试行)》的要求，编制本报告。", 2019, "gb2019"),
+    ("根据《条例》和《中华人民共和国政府信息公开工作年度报告格式（试行）》的要求，编制本报告。", 2022, "unknown"),
 ])
 def test_the_format_the_text_names(opening: str, year: int, layout: str) -> None:
     doc = _text(f"某县人民政府{year}年政府信息公开工作年度报告", opening,
@@ -382,3 +410,10 @@ def test_an_excerpt_without_title_announcing_the_report_is_one() -> None:
     assert verdict, reason
     result = parse_document(doc)
     assert (result.org, result.year, result.layout) == ("湖南省人民政府", 2016, "pre2019")
+
+
+def test_the_publication_month_is_not_the_year() -> None:
+    # sh-shanghai-province-2020-848940a8: 2021年3月，报告发布 before the overview of 2020.
+    doc = _text("报告发布", "2021年3月，报告发布。", "报告全文", "一、总体情况",
+                "2020年，上海市坚持以人民为中心，持续深入推进政务公开。", "（一）主动公开方面")
+    assert read_metadata(doc).year == 2020

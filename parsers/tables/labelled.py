@@ -18,7 +18,7 @@ cut may have taken.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from .cells import is_blank, norm
@@ -74,7 +74,7 @@ def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
                                                f"not read: {reason}")
                 continue
             stray = [False] * len(values)
-        out.add_row(item.target, values, row.source, stray, _short(row))
+        out.add_row(item.target, values, row.source, stray, _short(row, values))
 
 
 def _identified(rows: Iterable[Row], layout: str) -> Iterable[Found]:
@@ -124,12 +124,13 @@ def _flattened(row: Row, values: list[str], target: tuple[RowSpec, ...],
     return spread_.cells, spread_.reason
 
 
-def _short(row: Row) -> str:
+def _short(row: Row, values: Sequence[str]) -> str:
     """How a short row of table 三 is placed: it lost blank cells (自然人 and 总计
     known), unless an excerpt ends in it (a report does not end in table 三): then it lost
     its tail (read from the left), and on a line split on spaces maybe blanks too (自然人
-    alone known)."""
-    if row.source != TEXT or not row.cut:
+    alone known). A cut row that opens with a blank cell (| | 0 |, the shape of the rows above
+    it in a merged-cell layout) may have lost either: as a row that lost blanks."""
+    if row.source != TEXT or not row.cut or (values and is_blank(values[0])):
         return ENDS
     return FIRST if row.spaced else LEFT
 
