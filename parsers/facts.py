@@ -47,6 +47,10 @@ _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接受|接到|接获
 _NOT_INCLUDING = (r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转)"
                   # …申请15件，其中新收到14件，结转上年度办理1件: 15 is both together.
                   r"(?![,，]?其中[^。;；]{0,16}(?:结转上|上(?:一)?年(?:度)?结转|新收))")
+# 处理申请1261件（含上年度结转74件），答复1181件，结转下年度继续办理80件: the requests in hand,
+# not those processed, when some of them go on into the next year (办理41件（含上年度结转1件），
+# 均全部办结 is the year's processed).
+_UNFINISHED_TOO = r"(?![(（]?(?:含|包括|包含)[^()（）,，。]{0,8}结转[^。]*?(?:下(?:一)?年|继续办理))"
 # Words that make a stretch of prose about something else than requests for information.
 _OTHER_MATTER = r"复议|诉讼|投诉|举报|信访|咨询|留言|建议|提案|审批|费"
 _GAP = rf"(?:(?!{_OTHER_MATTER})[^，,。；;:：\n\d])"
@@ -56,7 +60,7 @@ _NEXT_YEAR = r"(?:至|到|入)?下(?:一)?年(?:度)?"
 _LAST_YEAR = r"(?:上(?:一)?年|去年)(?:度)?"
 # A clause's first words: where a bare 办结12件 or 依申请公开3次 may begin.
 _CLAUSE_START = (r"(?<![^，,；;:：])(?:截至\d{1,2}月底|截至年底)?"
-                 r"(?:全年|本年度|本年|今年|当年|共计|共|已经|已|均|全部|依法依规|依法|依规|及时|按时|并)*")
+                 r"(?:全年|本年度|本年|今年|当年|共计|共|已经|已按期|已|均|全部|依法依规|依法|依规|及时|按时|并)*")
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,12 @@ def _rule(name: str, pattern: str,
     return _Rule(name, re.compile(pattern), applies)
 
 
-_CHANNEL = re.compile(r"网上|网络|邮寄|信函|当面|现场|电子邮件|传真|来信|书面")
+_CHANNEL = re.compile(r"网上|网络|邮寄|信函|当面|现场|电子邮件|传真|来信|书面|平台")
 _WHOLE = re.compile(r"各类|各种|等|共计|合计|总计")
 _PEOPLE = re.compile(r"公民|自然人|个人|群众")
 _ORGANISATIONS = re.compile(r"法人|企业|组织")
 # Where a sentence counts the requests received (its number aside).
-_APPLICATION = re.compile(rf"{_RECEIVED}(?:{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST})"
+_APPLICATION = re.compile(rf"(?:{_RECEIVED}|处理|办理)(?:{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST})"
                           rf"|了?{_TOTAL}(?:{NUMBER})(?:件|份|个|条))"
                           # 共处理依申请公开件98件: a count of the requests, whatever its verb
                           rf"|{_ON_REQUEST}(?:件|事项){_TOTAL}(?:{NUMBER})(?:件|份|个)"
@@ -117,6 +121,17 @@ def _about_information(before: str, match: re.Match[str]) -> bool:
     return re.search(_OTHER_SERVICE, before) is None
 
 
+def _all_channels(before: str, match: re.Match[str]) -> bool:
+    """Not one channel's count (通过信息公开平台收到申请0件: the platform's; letters may have
+    come): the clause before the verb names no channel, unless it says all of them."""
+    clause = re.split(r"[，,；;]", before)[-1]
+    return not _CHANNEL.search(clause) or bool(_WHOLE.search(clause))
+
+
+def _received_in_whole(before: str, match: re.Match[str]) -> bool:
+    return _about_information(before, match) and _all_channels(before, match)
+
+
 def _not_received_too(before: str, match: re.Match[str]) -> bool:
     """收到依法处理依申请公开共6件: the requests received, handled as the law says; not a
     count of those processed (收到和办理…12件 names both, and is both)."""
@@ -145,9 +160,9 @@ _RULES = (
     _rule("active_disclosure_items", rf"公开政府信息{_TOTAL}{_N}条"),
     _rule("applications_received",
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
-          rf"(?:的)?申请(?:案件)?{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _about_information),
+          rf"(?:的)?申请(?:案件)?{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _received_in_whole),
     _rule("applications_received",
-          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|(?:信息)?(?:发布|公开)?(?:请求|要求)|办理事项|事项|信件|信息)?)"
+          rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|(?:信息)?(?:发布|公开)?(?:请求|要求)|办理事项|事项|信件|信息|办件|件)?)"
           rf"(?:办理事项|数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次|项){_NOT_INCLUDING}",
           _from_everyone),
     _rule("applications_received",
@@ -165,9 +180,12 @@ _RULES = (
     _rule("applications_received",  # 共收到群众网上申请105件,快递17件,合计122件
           rf"{_RECEIVED}[^。；;]{{0,16}}?申请(?:{NUMBER})件[^。；;]{{0,24}}?[,，](?:合计|共计|总计){_N}件"),
     _rule("applications_received",  # 2019年依申请公开共受理2件
-          rf"(?<![^，,；;:：])(?:\d{{4}}年度?)?(?:全年|本年度|本年)?{_ON_REQUEST}(?:的)?(?:申请)?{_TOTAL}"
+          rf"(?<![^，,；;:：])(?:\d{{4}}年度?)?(?:全年|本年度|本年)?"
+          rf"(?:我|本)?(?:苏木|镇|乡|街道|局|区|县|市|旗|委|办|单位|机关)?{_ON_REQUEST}(?:的)?(?:申请)?{_TOTAL}"
           rf"{_RECEIVED}{_N}(?:件|个|份)"
           rf"{_NOT_INCLUDING}", _not_a_part),
+    _rule("applications_received",  # 乳山市城区街道办事处政府信息公开申请受理1条
+          rf"{_ASKED}(?:共)?{_RECEIVED}(?:了)?{_TOTAL}{_N}(?:件|个|份|条){_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",
           rf"(?:未|没有|无)共?(?:收到|受理|接到|接收|接获|发生)(?:过)?{_GAP}{{0,28}}?"
           rf"(?:申请(?!人)(?:公开)?(?:政府信息)?(?:的)?(?:申请|事项)?|要求公开)"
@@ -185,6 +203,8 @@ _RULES = (
     _rule("applications_carried_over",
           rf"{_LAST_YEAR}(?:结转|遗留|转结)(?:受理|办理)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}"
           rf"(?:为)?{_N}(?:件|个|份|条)"),
+    _rule("applications_carried_over",  # (2024年) 未转结2023年政府信息公开申请
+          rf"(?:未|没有|无)(?:结转|转结)(?:(?P<y>\d{{4}})年度?|{_LAST_YEAR})(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)"),
     _rule("applications_carried_over",  # 办结99件，1件为上年度结转办理件
           rf"{_N}(?:件|个|份)(?:为|是|系|属)?{_LAST_YEAR}(?:结转|遗留)", _after_application),
     _rule("applications_carried_over",  # (2022年) …以及2021年转办依申请公开2件: the year before
@@ -198,13 +218,13 @@ _RULES = (
     _rule("applications_processed",
           rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?"
           r"|公开申请)(?:办理事项|事项)?"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条|项)", _processed_in_whole),
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条|项){_UNFINISHED_TOO}", _processed_in_whole),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_processed",
-          rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理)(?:处理|办理|办结)?(?:完毕|完成)?{_TOTAL}{_N}"
-          r"(?:件|个|份)",
+          rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理|(?<=已)完成)(?:处理|办理|办结)?(?:完毕|完成)?{_TOTAL}{_N}"
+          r"(?:件|个|份|(?=[，,；;。]))",
           _after_application),
     _rule("applications_processed",  # 受理…19件,其中18件已在法定期限内予以答复
           rf"其中{_N}(?:件|个|份)(?:已|均)?(?:在法定期限内|按时|依法)?(?:予以)?(?:答复|办结|回复)",
@@ -223,9 +243,11 @@ _RULES = (
           r"(?:未|没有)(?:收到|受理)(?:和|及|并)(?:处理|办理|答复)(?:过)?[^，,。；;\n]{0,12}?申请"),
     _rule("applications_processed",
           r"(?:不存在|没有|无)(?:政府信息(?:公开)?)?(?:申请)?(?:的)?(?:答复|办理|处理){1,2}情况"),
+    _rule("applications_processed",  # 未收到…申请，故无办理此类信息公开
+          r"(?:无|没有)(?:办理|处理|答复)(?:此类|相关|该类)?(?:政府)?(?:信息公开|申请)", _after_application),
     _rule("applications_carried_forward",
           rf"(?:结转|转){_NEXT_YEAR}(?:继续)?(?:办理|处理|答复)?(?:的)?(?:申请)?{_TOTAL}(?:为)?"
-          rf"{_N}(?:件|个|份|条)"),
+          rf"{_N}(?:件|个|份|条|(?=[，,；;。]|$))"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
     _rule("applications_carried_forward",  # 1件结转至2023年度办理
@@ -240,16 +262,16 @@ _RULES = (
           rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
           rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),
     _rule("applications_carried_forward",
-          rf"(?:无|没有|不存在)(?:结转{_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
+          rf"(?:无|没有|不存在)(?:(?:结转|转结){_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
     _rule("administrative_reviews",
-          rf"行政复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次)"
+          rf"(?:行政)?复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次|(?=[，,；;。]))"
           # …行政复议144件,120件做了复议决定: cases the body decided as the reviewer
           r"(?![^。；;]{0,20}(?:做了|作出|做出)(?:了)?复议决定)", _not_as_reviewer),
     _rule("administrative_reviews",
           rf"{_N}(?:件|份|起)(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
           r"(?!(?:和|、|及|与)(?:提起)?行政诉讼)"),
     _rule("administrative_reviews",
-          r"行政复议(?:和|、|及|与)(?:提起)?行政诉讼(?:案件)?(?:数量)?"
+          r"行政复议(?:程序|案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:程序|案件)?(?:数量)?"
           r"(?:均为|均|各|都为|都是|共计|共|为)?(?:0|零)(?![\d.])"),
     _rule("administrative_reviews",
           r"(?:未发生|未出现|未产生|未引起|未引发|没有发生|未被申请|未收到|未接到|未因|没有|无)[^，,。；;\n]{0,28}?(?:行政)?复议"
@@ -310,13 +332,14 @@ _SENTENCE_END = "。；;！？!?："
 _FULL_STOP = "。！？!?\n"
 _NUMBERED_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
 _EARLIER = re.compile(r"去年|上年|上一年|前年|同比")
-_YEAR = re.compile(r"(\d{4})年")
+# A year the sentence is about (not 结转2023年…, 转结至2025年度: where requests come from or go).
+_YEAR = re.compile(r"(?<!结转)(?<!转结)(?<!转至)(?<!转入)(?<!转到)(?<!至)(\d{4})年")
 _WRAPPED_LINE = 20  # a PDF line this long that ends mid-sentence continues on the next line
 # A figure counted for every body of an area (全市各级行政机关主动公开政府信息53393条): the
 # report sums its area, and its prose numbers are not one body's own.
 _AREA_SUM = re.compile(r"各级(?:各类)?(?:行政机关|政府部门|各部门)[^，,。；;\n]{0,16}?\d+(?:条|件)"
                        # 全区受理依申请公开件255件: the whole area's requests, not one body's
-                       r"|全(?:区|县|市|州|旗|盟)(?:各级|各部门)?(?:共|共计)?(?:受理|收到|接收|处理|办理|办结)"
+                       r"|全(?:省|区|县|市|州|旗|盟)(?:各级|各部门)?(?:共|共计)?(?:受理|收到|接收|处理|办理|办结)"
                        r"[^，,。；;\n]{0,16}?\d+件"
                        # 全县政府系统各单位收到依申请公开共2件
                        r"|全(?:区|县|市|州|旗|盟)[^，,。；;\n]{0,8}?各(?:单位|部门|乡镇|级)"

@@ -71,7 +71,7 @@ _SELF_KINDS = {"局": "局", "委": "委员会|委", "厅": "厅", "街道": "�
 _NOT_AFTER_BODY = set("长面势限员托属级")
 # What ends the words before a name (补充了|甘南州…局, 政府信息管理完成|街道…: a verb or a break).
 _BEFORE_BODY = re.compile(r"[^\u4e00-\u9fff]|[了从在对向与为将由把被是按据即的我本]"
-                          r"|完成|开展|做好|组织|召开|建立|健全|制定|印发|更新|明确|推动|全面|管理")
+                          r"|完成|开展|做好|组织|召开|建立|健全|制定|印发|更新|明确|推动|全面|通过|依托")
 _PLACE_FIRST = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)")
 # The xxgk metadata lines a stored page starts with: 发布机构 | 北街办事处, 来源:内黄县人民政府办公室.
 _HEAD_PUBLISHER = re.compile(r"(?:发布机构|信息来源|来源)\s*[:：|｜]\s*([\u4e00-\u9fff（）()]{2,40})")
@@ -93,7 +93,7 @@ _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|�
                        r"|厅|办|中心|院|公司)$")
 # What stands where a name may but names no body: 全市, 各乡镇, 本机关, 区政府 alone, a verb
 # (通过政府网站, 按照财政局…), a clause (重点强化了对旗).
-_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经(?!济(?:技术)?开发区)|请|与|向|可"
+_NOT_A_NAME = re.compile(r"^(?:全|各|本|我|该|此|上级|所属|辖区|通过|依托|按照|根据|依据|结合|在|对|由|经(?!济(?:技术)?开发区)|请|与|向|可|将|把"
                          r"|公民|法人|个人|群众|申请人"
                          r"|[一二三四五六七八九十]是|编制|制作|并|公布|发布|公开)"
                          r"|发挥|加强|推进|落实|贯彻|围绕|本单位|^(?:街道)?办事处$"
@@ -285,6 +285,7 @@ def _self_body(text: str) -> str | None:
         if head[match.end():match.end() + 1] in _NOT_AFTER_BODY:
             continue
         before = _BEFORE_BODY.split(head[max(0, match.start() - 14):match.start()])[-1]
+        before = before.rsplit(match.group(0), 1)[-1]  # 街道通过…大溪沟街道: the last one
         if len(before) < 2 or (kind not in ("街道", "单位") and not _PLACE_FIRST.match(before)) \
                 or (kind == "单位" and len(before) < 4 and not _PLACE_FIRST.match(before)):
             continue
@@ -338,8 +339,13 @@ def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) ->
     (``compiled``: the office was found as the report's compiler)."""
     speaks_as_office = _SELF_OFFICE.search(text) is not None
     if speaks_as_office:
-        if contact_office in (f"{org}办公室", f"{org}办公厅"):
-            return contact_office  # 我办 … 请与新华区人民政府办公室联系 (not 北部湾办综合处)
+        office = re.sub(rf"(?<=办公室|办公厅)(?:{_INNER_OFFICE})$", "", contact_office or "")
+        if office in (f"{org}办公室", f"{org}办公厅") or (
+                office.startswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,8}(?:办公室|办公厅)",
+                                                        office[len(org):])):
+            # 我办 … 请与新华区人民政府办公室联系, 请联系吉林市人民政府外事办公室综合处 (not
+            # 北部湾办综合处)
+            return office
         return org
     office = _OFFICE_OF.match(org) if compiled else None
     if office is None:

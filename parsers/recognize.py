@@ -48,8 +48,14 @@ _OWN_PERIOD = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,12}?(?:统计
                          r"[^。]{0,20}?起?至")
 # The opening that lists the report's own parts (本报告全文由概述，主动公开政府信息的情况…组成,
 # 全文包括概述，政府信息主动公开情况…): only a report describes itself so.
-_OWN_PARTS = re.compile(r"(?:本(?:年度)?(?:报告|年报)|报告内容|全文)[^。]{0,8}?(?:由|包括|包含)[^。]{0,12}?"
+_OWN_PARTS = re.compile(r"(?:本(?:年度)?(?:报告|年报)|报告内容|全文)[^。]{0,8}?(?:由|包括|包含)[^。]{0,24}?"
                         r"(?:概述|综述|总体情况)[^。]{0,40}?(?:主动公开|依申请公开)")
+# 编制大竹县四合镇2023年政府信息公开工作年度报告: the report compiled, named with its year.
+_COMPILES_OWN = re.compile(r"编制(?:了)?[^。，,]{0,20}?\d{4}年度?(?:政府信息公开|政务公开)[^。，,]{0,8}?年度报告")
+# The period the figures cover, stated (所列数据统计期限为2025年1月1日至…).
+_STATED_PERIOD = re.compile(r"(?:统计期限|统计时限)[^。]{0,6}?\d{4}年")
+# 我镇未收到…政府信息公开申请: the year's requests, none.
+_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。，,]{0,20}?(?:政府信息公开|依申请公开)(?:的)?申请")
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
@@ -112,8 +118,12 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
         return True, f"no report title, but the opening states the report's own period; {evidence}"
     if _OWN_PARTS.search(head) and "信息公开" in head:
         return True, f"no report title, but the opening lists the report's parts; {evidence}"
+    if ((_OWN_OPENING.search(head) or _COMPILES_OWN.search(head)) and _STATED_PERIOD.search(head)
+            and "信息公开" in head):
+        return True, f"no report title, but the opening announces the report and its period; {evidence}"
     # An excerpt of the body alone: it opens with 一、总体情况 and counts the year's requests.
-    if sections[:1] == [1] and _requests_counted(folded_text(doc)):
+    if sections[:1] == [1] and (_requests_counted(folded_text(doc))
+                                or _NONE_RECEIVED.search(folded_text(doc))):
         return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
     return False, f"not a report's title ({primary or 'none'}) and {evidence}"
 

@@ -208,6 +208,32 @@ def _prose_cells(*paragraphs: str) -> dict[str, int | float | None]:
     # A channel is a part; 各类…共计 is the whole.
     ("收到网上和邮寄依申请公开共4件，当面申请1件，共计收到各类依申请公开5件。其中予以公开4件，部分公开1件。",
      {"new_received": 5, "granted": 4, "partially_granted": 1}),
+    # Batch 7 (heldout7), opened. zj-jiashan-dayunzhen-township-2024-5e817fe4
+    ("2024年，大云镇全年共收到依申请公开件1件，已按期答复1件，无转结下年度继续办理件。涉及复议0件，诉讼0件。",
+     {"new_received": 1, "total_processed": 1, "carried_forward": 0, "review": 0}),
+    # zj-xiaoshan-gualizhen-township-2024-3d9fdd10
+    ("2024年，我镇依申请公开政府信息共收到37件，其中33件已办结，答复27件，主动撤回6件。",
+     {"new_received": 37, "total_processed": 33}),
+    # sd-rongcheng-dongshanjiedao / sd-rushan-chengqujiedao: 办件, and the verb after its object.
+    ("2025年东山街道收到依申请公开办件0条，与去年相比减少4条。", {"new_received": 0}),
+    ("2025年以来，乳山市城区街道办事处政府信息公开申请受理1条，与上年相比增加1条。", {"new_received": 1}),
+    # hb-guandongjiedao-street-2025-a976a998: units lost before a break.
+    (("2025关东街共受理政府信息公开申请21件，结转上年度2件，其中网上申请20件，书面申请3件，已办结18，"
+      "结转下年度继续办理5。政府信息公开行政复议1（结果维持1），政府信息公开行政诉讼0件。"),
+     {"new_received": 21, "carried_over": 2, "total_processed": 18, "carried_forward": 5,
+      "review": 1}),
+    # sc-hejiang-ganyuzhen-township-2024-1ef26ff0: the years requests come from or go to are
+    # not what the sentence is about.
+    (("2023年，甘雨镇共受理政府信息依申请公开1件，当年未完结，转结至2024年度继续办理；未转结2022年政府信息"
+      "公开申请，进入行政复议程序和行政诉讼程序均为0件。"),
+     {"new_received": 1, "carried_over": 0, "review": 0}),
+    # ah-tongguan-minzhengju / hn-hengnan-quanxizhen: none done.
+    ("本年度共受理政府信息公开申请0件，已完成0件。", {"new_received": 0, "total_processed": 0}),
+    ("本年度我镇未收到政府信息公开的申请，故无办理此类信息公开。", {"new_received": 0, "total_processed": 0}),
+    # sc-sichuan-zhengfubangongting-department-2023-cbc7dfa5: the requests in hand include the
+    # carried-over ones and some go on: processed is the answered.
+    ("全年共处理政府信息公开申请1261件（含上年度结转申请74件），答复1181件，结转下年度继续办理80件。",
+     {"carried_over": 74, "total_processed": 1181, "carried_forward": 80}),
 ])
 def test_prose_cells(text: str, expected: dict[str, int]) -> None:
     assert _prose_cells(text) == expected
@@ -233,6 +259,10 @@ def test_prose_cells(text: str, expected: dict[str, int]) -> None:
     ("全年未发生因政府信息公开申请行政复议、提起行政诉讼的情况。", {"review": 0}),
     ("未发生行政复议被纠错或行政诉讼败诉案件。", {}),
     ("受理政府信息公开申请6件，按期答复5件，延期答复1件。", {"new_received": 6}),
+    # jx-hukou-dalongxiang-township-2025-d6d8ae0a: one channel's count.
+    ("通过信息公开平台收到申请0件，转办0件，本年度申请均全部办结。", {}),
+    # hl-heilongjiang-province-2009-66747703: the whole province's requests (rule 7).
+    ("全省共受理政府信息公开申请758件，是上年的3.5倍。没有因政府信息公开申请行政复议、提起行政诉讼的。", {}),
     # fj-pingtan-city-2014-78f5adee: applications for licences at the service centre.
     ("区县已入驻审批服务部门和单位13个，开设窗口26个，共受理申请121510件。", {}),
     # cq-tongliang-zhengfubangongshi-department-2025-edad0cec: 15 is new and carried over.

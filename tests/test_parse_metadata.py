@@ -343,6 +343,18 @@ def test_the_opening_names_the_body(opening: str, org: str) -> None:
     # sh-baoshan-youyilujiedao-street-2025-d296424b: bare 街道 speaks; a verb before 街道 is no name.
     (["2025年，依托区政府门户网站，街道主动公开政府信息76条。", "（三）政府信息管理",
       "完成街道重大行政决策事项目录公开，完成《友谊路街道主动公开事项目录》编制。"], "友谊路街道"),
+    # cq-yuzhong-daxigoujiedao-street-2020-5fd1e38c: the street named in its sub-site's name.
+    (["本年度报告结合2020年度本街道政府信息公开工作情况编制而成。", "（一）主动公开情况",
+      "2020年我街道通过渝中区人民政府大溪沟街道办事处子网站主动公开政府采购19项。"],
+     "渝中区人民政府大溪沟街道办事处"),
+    # ln-liaoning-jiguanshiwuju-department-2019-30f8df4d: 我局, named in its own plan's title.
+    (["2019年，我局认真贯彻落实《条例》有关规定。", "一、政府信息公开总体情况",
+      "结合我局工作实际，印发了《辽宁省机关事务管理局2019年政务公开工作实施方案》。"], "辽宁省机关事务管理局"),
+    # jl-jilin-waishiban-department-2020-c8bd334a: 我办, the office the contact line names
+    # (its 综合处 dropped); 将政府信息公开工作摆在… names nobody.
+    (["结合我办工作实际，编制了2020年度政府信息公开工作年度报告。",
+      "如对本年报有疑问，请联系吉林市人民政府外事办公室综合处，地址：吉林市船营区越山路11号。", "一、总体情况",
+      "2020年，我办认真贯彻落实国家、省、市要求，将政府信息公开工作摆在重要位置。"], "吉林市人民政府外事办公室"),
 ])
 def test_a_body_named_only_in_the_prose(lines: list[str], org: str | None) -> None:
     assert read_metadata(_text(*lines)).org == org
@@ -417,3 +429,21 @@ def test_the_publication_month_is_not_the_year() -> None:
     doc = _text("报告发布", "2021年3月，报告发布。", "报告全文", "一、总体情况",
                 "2020年，上海市坚持以人民为中心，持续深入推进政务公开。", "（一）主动公开方面")
     assert read_metadata(doc).year == 2020
+
+
+@pytest.mark.parametrize("lines", [
+    # nm-zhalaiteqi-haolibaozhen-township-2025-9d77a198: the opening announces the report and
+    # its period; the heading 一、总体情况 came out as "- 总体情况".
+    [("本年度报告根据《中华人民共和国政府信息公开条例》制作。全文包括扎赉特旗好力保镇政府信息公开总体情况，"
+      "主动公开政府信息情况，收到和处理政府信息公开申请情况。所列数据统计期限为2025年1月1日至2025年12月31日。"),
+     "- 总体情况", "2025年，好力保镇统筹推进主动公开、依申请公开等工作。"],
+    # sc-dazhu-sihezhen-township-2023-07fc6515: 编制 the report, named with its year.
+    [("根据《条例》等相关规定，编制大竹县四合镇2023年政府信息公开工作年度报告，所列数据统计期限为2023年1月1日"
+      "至12月31日。"), "一、总体情况", "（一）主动公开。2023年，我镇主动公开信息31条。"],
+    # gd-dabu-gaopizhen-township-2022-1654bd61: section 1 and the year's requests, none.
+    ["一、总体情况", "主要报告本机关上一年度政府信息公开工作总体情况。", "（一）主动公开方面。我镇主要通过网站公开政府信息。",
+     "（二）依申请公开方面。2022年我镇未收到公众提出的相关政府信息公开申请。"],
+])
+def test_excerpts_without_a_title_that_are_reports(lines: list[str]) -> None:
+    verdict, reason = is_report(_text(*lines))
+    assert verdict, reason
