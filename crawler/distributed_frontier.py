@@ -37,6 +37,7 @@ import json
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
@@ -288,6 +289,14 @@ class SiteScheduler(Scheduler):
     def open(self, spider):  # type: ignore[no-untyped-def]
         super().open(spider)
         self.seen: set[str] = set()
+        self.empty = False  # the shared queue was empty at this worker's last look
+
+    def has_pending_requests(self) -> bool:
+        """Whether the shared queue holds requests, as the last pop found it: the engine asks
+        right after a pop came back empty, and asking Redis again (ZCARD) doubled an idle
+        site's round trips. A request another worker queues meanwhile is found at the next
+        look; whether the site is drained is decided in Redis (``Frontier.claim_drained``)."""
+        return not self.empty
 
     def enqueue_request(self, request) -> bool:  # type: ignore[no-untyped-def]
         if request.dont_filter:
@@ -305,6 +314,7 @@ class SiteScheduler(Scheduler):
 
     def next_request(self):  # type: ignore[no-untyped-def]
         request = self.queue.pop()
+        self.empty = request is None
         if request is not None and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
@@ -323,6 +333,8 @@ class ClaimingQueue(PriorityQueue):
         self.worker = settings.get("XXGK_WORKER_ID") or worker_id()
         self.held: dict[object, bytes] = {}  # popped request -> the id it is held under
         self._push_new = server.register_script(_PUSH_NEW)
+        self.busy = False  # marked busy with the site (the pop script marks it) and not cleared
+        self.on_pop: Callable[[], None] | None = None  # the run extension's: work came
 
     def _encode_request(self, request):  # type: ignore[no-untyped-def]
         return self.serializer.dumps(request_dict(request, self.spider))
@@ -337,6 +349,9 @@ class ClaimingQueue(PriorityQueue):
         got = self.frontier.pop(self.site, self.worker)
         if got is None:
             return None
+        self.busy = True
+        if self.on_pop is not None:
+            self.on_pop()
         request = self._decode_request(got[1])
         self.held[request] = got[0]
         return request

@@ -23,7 +23,11 @@ from scrapy.exceptions import DontCloseSpider
 from twisted.internet import task
 
 from crawler.distributed_frontier import (
-    ClaimingQueue, Frontier, Registration, track_done, worker_id,
+    ClaimingQueue,
+    Frontier,
+    Registration,
+    track_done,
+    worker_id,
 )
 from crawler.extensions import CrawlRunExtension
 
@@ -50,6 +54,8 @@ class DistributedRunExtension(CrawlRunExtension):
         self.registration: Registration = settings["XXGK_REGISTRATION"]
         self.worker = settings.get("XXGK_WORKER_ID") or worker_id()
         self.poll = settings.getfloat("XXGK_FRONTIER_POLL", 0.5)
+        self.poll_max = max(self.poll, settings.getfloat("XXGK_FRONTIER_POLL_MAX", 4.0))
+        self.queue: ClaimingQueue | None = None
         self.stale = settings.getfloat("XXGK_WORKER_STALE", 30.0)
         self.heartbeat_interval = settings.getfloat("XXGK_WORKER_HEARTBEAT", 2.0)
         self.claimed = False
@@ -77,13 +83,33 @@ class DistributedRunExtension(CrawlRunExtension):
         queue = getattr(engine._slot.scheduler, "queue", None)
         if isinstance(queue, ClaimingQueue):
             track_done(engine, queue)  # what a worker that dies held goes back to the queue
+            queue.on_pop = self._awake
+            self.queue = queue
         self._heartbeat = task.LoopingCall(self._beat)
         self._heartbeat.start(self.heartbeat_interval, now=False)
+
+    def _awake(self) -> None:
+        """Work came from the shared queue: look at it again at the full pace."""
+        self._set_poll(self.poll)
+
+    def _slow_down(self) -> None:
+        """The site had nothing for this worker: look less often, up to XXGK_FRONTIER_POLL_MAX
+        (each look costs Redis round trips; a worker has a crawler for every site, and most
+        sites at any moment wait for their politeness turn or for another worker's pages)."""
+        heartbeat = self.crawler.engine._slot.heartbeat
+        self._set_poll(min(self.poll_max, (heartbeat.interval or self.poll) * 2))
+
+    def _set_poll(self, seconds: float) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and slot.heartbeat.interval is not None:
+            slot.heartbeat.interval = seconds
 
     def _beat(self) -> None:
         try:
             if has_work(self.crawler.engine):
                 self.frontier.mark_busy(self.site, self.worker)
+                if self.queue is not None:
+                    self.queue.busy = True
         except Exception as exc:  # noqa: BLE001 - a missed beat is not worth a crash
             log.warning("heartbeat of %s failed: %s", self.site, exc)
 
@@ -106,7 +132,10 @@ class DistributedRunExtension(CrawlRunExtension):
         that cannot be known: the crawler stays open and asks again."""
         try:
             self.push_stats()
-            self.frontier.clear_busy(self.site, self.worker)
+            if self.queue is None or self.queue.busy:  # no round trip for a mark not made
+                self.frontier.clear_busy(self.site, self.worker)
+                if self.queue is not None:
+                    self.queue.busy = False
             outcome = self.frontier.claim_drained(self.registration, self.stale)
         except RedisError as exc:
             log.warning("%s: the frontier cannot be asked whether it is drained: %s",
@@ -115,6 +144,7 @@ class DistributedRunExtension(CrawlRunExtension):
         if outcome == 1:
             self.claimed = True  # the engine closes the spider: "finished"
         elif outcome == 0:
+            self._slow_down()
             raise DontCloseSpider
 
     async def spider_closed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]

@@ -69,6 +69,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 945,
     "crawler.middlewares.challenges.CookieChallengeMiddleware": 940,
     "crawler.middlewares.politeness.PolitenessMiddleware": 560,
+    # Scrapy's, without a charset guess on the compressed body of every text response.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.CompressionMiddleware": 590,
     # Before HttpProxyMiddleware (750) reads request.meta["proxy"].
     "crawler.middlewares.proxy.ForwardProxyMiddleware": 100,
     # Lowest: sees what is left after retries and redirects, and every refused request.
@@ -136,6 +139,7 @@ XXGK_DISTRIBUTED_EXTENSIONS = {
 }
 XXGK_WORKER_SITE_CONCURRENCY = 8  # a site's requests one worker holds at a time
 XXGK_FRONTIER_POLL = 0.5  # seconds between looks at an empty shared queue
+XXGK_FRONTIER_POLL_MAX = 4.0  # an idle site's looks slow down to this (doubling per empty look)
 XXGK_WORKER_HEARTBEAT = 2.0  # seconds between "still busy with this site" marks
 XXGK_WORKER_STALE = 30.0  # a busy mark this old is a dead worker's
 XXGK_HOST_TURN_TTL = 90.0  # a host's turn a dead worker held is free again after this
