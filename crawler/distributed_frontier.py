@@ -199,6 +199,9 @@ class Frontier:
     def stats_key(self, run: int) -> str:
         return f"{self.prefix}:run:{run}:stats"
 
+    def listings_key(self, run: int) -> str:
+        return f"{self.prefix}:run:{run}:listings"
+
     def host_key(self, host: str) -> str:
         return f"{self.prefix}:host:{host}"
 

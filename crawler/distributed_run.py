@@ -30,6 +30,8 @@ from crawler.distributed_frontier import (
     worker_id,
 )
 from crawler.extensions import CrawlRunExtension
+from crawler.ledger import INCOMPLETE
+from crawler.listings_shared import SharedListingTally
 
 log = logging.getLogger(__name__)
 # The counters a run is finished with (Ledger.finish_run), summed over the workers.
@@ -59,6 +61,7 @@ class DistributedRunExtension(CrawlRunExtension):
         self.stale = settings.getfloat("XXGK_WORKER_STALE", 30.0)
         self.heartbeat_interval = settings.getfloat("XXGK_WORKER_HEARTBEAT", 2.0)
         self.claimed = False
+        self.listings: SharedListingTally | None = None
         self._pushed: dict[str, int] = {}
         self._heartbeat: task.LoopingCall | None = None
 
@@ -76,6 +79,10 @@ class DistributedRunExtension(CrawlRunExtension):
         return self.registration.site
 
     def spider_opened(self, spider) -> None:  # type: ignore[no-untyped-def]
+        # The run's listings are read by every worker: counted together (crawler.listings_shared).
+        self.listings = SharedListingTally(self.frontier.redis,
+                                           self.frontier.listings_key(self.registration.run))
+        spider.listings = self.listings
         # The engine looks at its scheduler again this often when it has nothing to do
         # (Scrapy's 5 s): other workers keep adding to the shared queue.
         engine = self.crawler.engine
@@ -124,6 +131,8 @@ class DistributedRunExtension(CrawlRunExtension):
                 if change:
                     delta[key] = change
         self.frontier.add_stats(self.registration.run, delta)
+        if self.listings is not None:
+            self.listings.flush()
         self._pushed.update({k: self._pushed.get(k, 0) + v for k, v in delta.items()})
 
     def spider_idle(self, spider) -> None:  # type: ignore[no-untyped-def]
@@ -164,8 +173,30 @@ class DistributedRunExtension(CrawlRunExtension):
         ledger = getattr(spider, "ledger", None)
         run_id = self.registration.run
         if ledger is not None:
+            self._judge_listings(ledger, run_id)
             self.run = ledger.finish_run(run_id, self.frontier.run_stats(run_id), "finished")
             self.crawler.stats.set_value("xxgk/run", run_id)
             log.info("site %s drained: run %s finished by worker %s", self.site, run_id,
                      self.worker)
         self.frontier.forget_run(self.site, run_id)
+        if self.listings is not None:
+            self.listings.forget()
+
+    def _judge_listings(self, ledger, run_id: int) -> None:  # type: ignore[no-untyped-def]
+        """The run's listings, every worker's share added up, against what the portal says
+        they hold: a shortfall is a failure of kind ``incomplete`` (the run's outcome then
+        says so), as in one process (``CrawlRunExtension``)."""
+        if self.listings is None:
+            return
+        try:
+            shortfalls = self.listings.shared().shortfalls()
+        except RedisError as exc:  # not judged is said, never taken for complete
+            log.warning("%s: listings of run %s not judged: %s", self.site, run_id, exc)
+            self.crawler.stats.set_value("xxgk/listings/not_judged", f"redis: {exc}")
+            site = getattr(self.crawler.spider, "site", None)
+            ledger.record_failure(run_id, getattr(site, "home", "") or self.site, INCOMPLETE,
+                                  f"the listings could not be judged: {exc}")
+            return
+        for short in shortfalls:
+            ledger.record_failure(run_id, short.url, INCOMPLETE, short.reason)
+            self.crawler.stats.inc_value("xxgk/listings/incomplete")
