@@ -141,10 +141,6 @@ def _exit_with_outcomes(home: Home, chosen: list[Site], runs: dict[str, Any],
                     "no run was recorded (the crawl did not start; see the log above)"
                 if why:
                     failed[key] = why
-                elif run is not None and run.resumed:
-                    console.print(f"[yellow]not judged:[/yellow] {key}: run {run.id} was resumed "
-                                  "after an interruption; whether its listings were read whole "
-                                  "was not compared (a crawl from its start is)")
     for key, why in failed.items():
         label, _, rest = why.partition(": ")
         if label == INCOMPLETE:  # reached its end, reports may be missing: its own word

@@ -43,16 +43,15 @@ class CrawlRunExtension:
         ledger = getattr(spider, "ledger", None)
         if ledger is not None and spider.crawl_run_id is not None:
             listings = getattr(spider, "listings", None)
-            # Only a run that reached its end is judged (an interrupted one is resumed), and
-            # not a resumed one: what the killed process read of its listings died with it.
+            # Only a run that reached its end is judged (an interrupted one is resumed). A
+            # resumed run is judged too: it walks the site again from its start, every page
+            # the killed process had answered from the archive (IncrementalMiddleware), so
+            # every listing page is read again and the tally is whole.
             if reason == "finished" and listings is not None:
-                if getattr(spider, "resuming", False):
-                    self.crawler.stats.set_value("xxgk/listings/not_judged", "resumed run")
-                else:
-                    for short in listings.shortfalls():
-                        ledger.record_failure(spider.crawl_run_id, short.url, INCOMPLETE,
-                                              short.reason)
-                        self.crawler.stats.inc_value("xxgk/listings/incomplete")
+                for short in listings.shortfalls():
+                    ledger.record_failure(spider.crawl_run_id, short.url, INCOMPLETE,
+                                          short.reason)
+                    self.crawler.stats.inc_value("xxgk/listings/incomplete")
             self.run = ledger.finish_run(spider.crawl_run_id, self.crawler.stats.get_stats(),
                                          reason)
             self.crawler.stats.set_value("xxgk/run", self.run.id)

@@ -73,6 +73,22 @@ def _xxgk(env: dict[str, str], *args: str, timeout: float = 600
                           timeout=timeout)
 
 
+def start_crawl(env: dict[str, str], sites: tuple[str, ...], proxy: str, work: Path,
+                settings: list[tuple[str, ...]]) -> tuple[subprocess.Popen, list[subprocess.Popen]]:
+    """The coordinator waiting for the seeded runs (``--wait``), and one `xxgk worker` per
+    entry of ``settings`` (its extra arguments), each with a home of its own."""
+    waiter = subprocess.Popen(
+        [str(XXGK), "crawl", "--distributed", "--wait", *sites, "--home",
+         str(work / "coordinator")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**env, "COLUMNS": "200"})
+    workers = [subprocess.Popen(
+        [str(XXGK), "worker", "--idle-exit", "4", "--proxy", proxy,
+         "--home", str(work / f"worker{i}"), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        for i, extra in enumerate(settings, 1)]
+    return waiter, workers
+
+
 @contextmanager
 def _redis_prefix() -> Iterator[str]:
     prefix = f"xxgk-test-{uuid.uuid4().hex[:8]}"
@@ -140,15 +156,8 @@ def crawl(tmp_path_factory, world, postgres_database, redis_prefix, s3_endpoint)
         # While the frontier owns the runs, a single-process crawl of the site is refused.
         refused = _xxgk(env, "crawl", PORTALS[0], "--proxy", sim.proxy,
                         "--home", str(work / "single"), timeout=120)
-        waiter = subprocess.Popen(
-            [str(XXGK), "crawl", "--distributed", "--wait", *PORTALS, "--home",
-             str(work / "coordinator")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, env={**env, "COLUMNS": "200"})
-        workers = [subprocess.Popen(
-            [str(XXGK), "worker", "--idle-exit", "4", "--proxy", sim.proxy,
-             "--home", str(work / f"worker{i}"), "-s", f"XXGK_CONTACT={contact}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-            for i, contact in enumerate(contacts, 1)]
+        waiter, workers = start_crawl(env, PORTALS, sim.proxy, work,
+                                      [("-s", f"XXGK_CONTACT={contact}") for contact in contacts])
         outcomes = [(w.wait(timeout=600), w.stderr.read()) for w in workers]
         out, err = waiter.communicate(timeout=60)
         waited = subprocess.CompletedProcess(waiter.args, waiter.returncode, out, err)

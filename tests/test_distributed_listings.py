@@ -5,7 +5,6 @@ ends ``incomplete`` with the numbers, the others complete."""
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 
 import pytest
@@ -19,11 +18,11 @@ from tests.portalsim.world import build_world
 from tests.test_crawl_listings import AS_OF, SITES, _column_urls, _entries
 from tests.test_distributed import (  # noqa: F401 - s3_endpoint is a fixture
     REDIS_URL,
-    XXGK,
     _environment,
     _redis_prefix,
     _xxgk,
     s3_endpoint,
+    start_crawl,
 )
 
 CRAWLED = SITES[:3]  # county2 cuts its listing
@@ -76,15 +75,8 @@ def distributed_crawl(tmp_path_factory, s3_endpoint):  # noqa: F811 - the import
                            "--home", str(work / "coordinator"), "--last-year", "2024",
                            "-s", "DOWNLOAD_DELAY=0.05", timeout=120)
             assert seeded.returncode == 0, seeded.stderr[-3000:]
-            waiter = subprocess.Popen(
-                [str(XXGK), "crawl", "--distributed", "--wait", *CRAWLED, "--home",
-                 str(work / "coordinator")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True, env={**env, "COLUMNS": "200"})
-            workers = [subprocess.Popen(
-                [str(XXGK), "worker", "--idle-exit", "4", "--proxy", sim.proxy,
-                 "--home", str(work / f"worker{i}"), "-s", "LOG_LEVEL=WARNING"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-                for i in (1, 2)]
+            waiter, workers = start_crawl(env, CRAWLED, sim.proxy, work,
+                                          [("-s", "LOG_LEVEL=WARNING")] * 2)
             codes = [(w.wait(timeout=600), w.stderr.read()) for w in workers]
             out, err = waiter.communicate(timeout=120)
             engine = create_engine(database)
