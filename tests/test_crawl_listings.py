@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import _running
+from tests.conftest import ProxyClient, _running
 from tests.portalsim.catalog import NEW_DATAPROXY
 from tests.portalsim.truth import report_urls
 from tests.portalsim.world import build_world
@@ -217,3 +217,43 @@ def test_a_platform_unit_without_a_usable_answer_makes_the_crawl_incomplete(
     units = sum(1 for u in portal.units if u.spec.on_platform)
     assert (f"xxgk annual-report endpoint (unit-years): read {(units - 1) * len(years)} of "
             f"the {units * len(years)} records") in rows[0][1]
+
+
+def test_a_worker_that_never_read_the_column_falls_back_with_the_pager_it_was_given(
+        world, tmp_path) -> None:
+    """In a distributed crawl the worker that meets a refused form may not be the one that
+    read the column page: the pager travels in the request, and that worker tries the next
+    form (the request is taken through the worker's JSON codec on the way, as in Redis)."""
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.request import request_from_dict
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from crawler.distributed_codec import dumps, loads, request_dict
+    from crawler.registry import parse_site
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spec = world.portals["county3"].spec  # its pages advertise POST, on the older path
+    entry = yaml.safe_load((_entries(world, tmp_path) / "county3.yaml").read_text(encoding="utf-8"))
+    site = parse_site(entry, "county3.yaml")
+    reader, other = (HanwebSpider.from_crawler(get_crawler(HanwebSpider), site=site)
+                     for _ in range(2))
+    column = spec.column("annual").id
+    url = f"http://{spec.host}/col/col{column}/index.html"
+    sim = _running(world, calm=True, as_of=AS_OF)
+    try:
+        page = ProxyClient(sim.port).get(url)
+    finally:
+        sim.stop()
+    assert page.status == 200
+    response = HtmlResponse(url, body=page.body, encoding="utf-8")
+    asked = [r for r in reader.parse_column(response, column) if "dataproxy" in r.url]
+    assert asked, "the column page's pager asked for nothing"
+    first = asked[0]
+    travelled = request_from_dict(loads(dumps(request_dict(first, reader))), spider=other)
+    failure = Failure(RuntimeError("HTTP 405"))
+    failure.request = travelled  # type: ignore[attr-defined]
+    retried = list(other.refused(failure))
+    assert retried, other.listings._listings
+    assert (retried[0].method, retried[0].url) != (first.method, first.url)  # the next form
+    assert retried[0].meta["xxgk_pager"]["plan"] == 1

@@ -9,6 +9,7 @@ search.jsp lists a unit's reports. Report pages lead to attachments and table im
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from urllib.parse import parse_qs, urlsplit
 
 import scrapy
@@ -23,6 +24,7 @@ _RECORD = re.compile(r"<record><!\[CDATA\[(.*?)\]\]></record>", re.DOTALL)
 _TOTAL_XML = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
 _UNIT = re.compile(r"vc_xxgkarea=([0-9A-Z]{18})")
 _NO_DATA = "暂无数据"
+_PAGER = "xxgk_pager"  # request meta: the column's pager, as a dict (any worker can fall back)
 # The xxgk platform's listings, as the completeness tally names them (crawler/listings.py).
 _ENDPOINT, _SEARCH = "xxgk annual-report endpoint (unit-years)", "xxgk search"
 
@@ -74,13 +76,16 @@ class HanwebSpider(ArchiveSpider):
             meta = {"column": pager.column, "start": ask.start, "end": ask.end,
                     "plan": pager.plan}
             url = f"{self.base}{ask.target}"
+            # The pager travels with its requests: in a distributed crawl another worker, whose
+            # spider never read the column page, may be the one to fall back to the next form.
+            carried = {_PAGER: asdict(pager)}
             if ask.formdata is None:
                 yield scrapy.Request(url, callback=self.parse_dataproxy, errback=self.refused,
-                                     cb_kwargs=meta, dont_filter=True)
+                                     cb_kwargs=meta, meta=carried, dont_filter=True)
             else:
                 yield scrapy.FormRequest(url, formdata=ask.formdata,
                                          callback=self.parse_dataproxy, errback=self.refused,
-                                         cb_kwargs=meta, dont_filter=True)
+                                         cb_kwargs=meta, meta=carried, dont_filter=True)
 
     def parse_dataproxy(self, response: Response, column: int, start: int, end: int,
                         plan: int):
@@ -93,7 +98,8 @@ class HanwebSpider(ArchiveSpider):
             # A page of nothing before the advertised end: this form is refused (or the
             # portal cut its listing): the next form is tried, and the tally will tell.
             yield from self._fall_back(column, start, end, plan,
-                                       f"no records at {start}-{end} ({response.url})")
+                                       f"no records at {start}-{end} ({response.url})",
+                                       response.meta.get(_PAGER))
             return
         yield from self._records(response, records, key)
 
@@ -103,10 +109,19 @@ class HanwebSpider(ArchiveSpider):
         kwargs = request.cb_kwargs
         yield from self._fall_back(kwargs["column"], kwargs["start"], kwargs["end"],
                                    kwargs["plan"], f"{_what_failed(failure)} from "
-                                                   f"{request.method} {request.url}")
+                                                   f"{request.method} {request.url}",
+                                   request.meta.get(_PAGER))
 
-    def _fall_back(self, column: int, start: int, end: int, plan: int, why: str):
-        pager = self.pagers[column]
+    def _fall_back(self, column: int, start: int, end: int, plan: int, why: str,
+                   carried: dict | None = None):
+        pager = self.pagers.get(column)
+        if pager is None and not carried:
+            self.listings.note(f"column {column}", f"{why}; no pager to fall back with")
+            return
+        if pager is None:  # a distributed worker that did not read the column page
+            fields = dict(carried)
+            fields["plans"] = [tuple(p) for p in fields.get("plans", ())]
+            pager = self.pagers[column] = Pager(**fields)
         key = f"column {column}"
         self.listings.note(key, why)
         if pager.plan == plan:  # the first to find this form refused moves the column on
