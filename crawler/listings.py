@@ -22,6 +22,7 @@ class Listing:
     advertised: int = 0  # the largest size the portal stated for it
     read: set[str] = field(default_factory=set)  # distinct records (their links)
     notes: list[str] = field(default_factory=list)  # what went wrong on the way
+    unit: str = "records"  # what is counted: records, or the pages of a list
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class ListingTally:
     def __init__(self) -> None:
         self._listings: dict[str, Listing] = {}
 
-    def expect(self, key: str, url: str, advertised: int) -> None:
+    def expect(self, key: str, url: str, advertised: int, unit: str = "records") -> None:
         listing = self._listings.setdefault(key, Listing(url))
         listing.advertised = max(listing.advertised, advertised)
+        listing.url = listing.url or url
+        listing.unit = unit
 
     def saw(self, key: str, record: str) -> None:
         self._listings.setdefault(key, Listing("")).read.add(record)
@@ -64,6 +67,6 @@ class ListingTally:
                 why = f"; {'; '.join(shown)}" if shown else ""
                 found.append(Shortfall(
                     listing.url, len(listing.read), listing.advertised,
-                    f"{key}: read {len(listing.read)} of the {listing.advertised} records the "
-                    f"portal advertises{why}"))
+                    f"{key}: read {len(listing.read)} of the {listing.advertised} {listing.unit} "
+                    f"the portal advertises{why}"))
         return found

@@ -32,9 +32,11 @@ class SharedListingTally(ListingTally):
         self.key = key  # {prefix}:listings:{run}
         self._pending: list[tuple[str, str, str, int]] = []  # (op, listing, text, number)
 
-    def expect(self, key: str, url: str, advertised: int) -> None:
-        super().expect(key, url, advertised)
+    def expect(self, key: str, url: str, advertised: int, unit: str = "records") -> None:
+        super().expect(key, url, advertised, unit)
         self._pending.append(("expect", key, url, advertised))
+        if unit != "records":
+            self._pending.append(("unit", key, unit, 0))
 
     def saw(self, key: str, record: str) -> None:
         super().saw(key, record)
@@ -62,6 +64,9 @@ class SharedListingTally(ListingTally):
                 pipe.zadd(self._advertised_key, {listing: number}, gt=True)  # adds, or raises
                 if text:
                     pipe.hsetnx(self._urls_key, listing, text)
+            elif op == "unit":
+                pipe.hset(self._units_key, listing, text)
+                touched.add(self._units_key)
             elif op == "saw":
                 pipe.sadd(self._read_key(listing), text)
                 touched.add(self._read_key(listing))
@@ -78,10 +83,12 @@ class SharedListingTally(ListingTally):
         self.flush()
         whole = ListingTally()
         urls = {k.decode(): v.decode() for k, v in self.redis.hgetall(self._urls_key).items()}
+        units = {k.decode(): v.decode() for k, v in self.redis.hgetall(self._units_key).items()}
         for raw in sorted(self.redis.smembers(self._keys_key)):
             listing = raw.decode()
             advertised = self.redis.zscore(self._advertised_key, listing) or 0
-            whole.expect(listing, urls.get(listing, ""), int(advertised))
+            whole.expect(listing, urls.get(listing, ""), int(advertised),
+                         units.get(listing, "records"))
             for record in self.redis.smembers(self._read_key(listing)):
                 whole.saw(listing, record.decode())
             for text in self.redis.lrange(self._notes_key(listing), 0, -1):
@@ -91,7 +98,7 @@ class SharedListingTally(ListingTally):
     def forget(self) -> None:
         """The run's keys, once it is finished in the database."""
         listings = [raw.decode() for raw in self.redis.smembers(self._keys_key)]
-        self.redis.delete(self._keys_key, self._advertised_key, self._urls_key,
+        self.redis.delete(self._keys_key, self._advertised_key, self._urls_key, self._units_key,
                           *(self._read_key(k) for k in listings),
                           *(self._notes_key(k) for k in listings))
 
@@ -106,6 +113,10 @@ class SharedListingTally(ListingTally):
     @property
     def _urls_key(self) -> str:
         return f"{self.key}:urls"
+
+    @property
+    def _units_key(self) -> str:
+        return f"{self.key}:units"
 
     def _read_key(self, listing: str) -> str:
         return f"{self.key}:read:{listing}"

@@ -37,6 +37,13 @@ def _rows(home: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
+def test_every_list_is_read_whole_by_its_page_count(generic):
+    # TRS lists state their pages in script, Ucap lists in their pager: each one is compared
+    # with the pages read (crawler.listings), through the hostile portals' resets and 500s.
+    home, _, _ = generic
+    assert _rows(home, "select count(*) from crawl_failures where kind = 'incomplete'") == [(0,)]
+
+
 def test_every_report_url_is_found_by_following_links(generic):
     home, _, facts = generic
     got = set(_rows(home, "select url, mime from captures where status = 200 "

@@ -257,3 +257,56 @@ def test_a_worker_that_never_read_the_column_falls_back_with_the_pager_it_was_gi
     assert retried, other.listings._listings
     assert (retried[0].method, retried[0].url) != (first.method, first.url)  # the next form
     assert retried[0].meta["xxgk_pager"]["plan"] == 1
+
+
+# --- TRS and Ucap: the pages of a list, counted against the pager ----------------------------
+# (That every list of the hostile hongze and shuyang portals is read whole is
+# test_crawl_generic's crawl, which exits 0 only when no list reads short.)
+
+
+@pytest.mark.parametrize("key,first", [
+    ("hongze", "/hzqzf/hzyw/index.html"),  # TRS: createPageHTML(N, i, "index", "html")
+    ("shuyang", "/shuyang/syyw/syyw.shtml"),  # Ucap: 共N页 and the current page in the markup
+])
+def test_a_list_whose_pages_are_not_all_read_is_short(world, key: str, first: str) -> None:
+    """The generic spider counts each list page it reads against the page count the list
+    states; pages a portal cut (404) leave the list short, by pages; read whole, it is not."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.registry import parse_site
+    from crawler.spiders.generic import GenericSpider
+
+    site = parse_site(yaml.safe_load((SHIPPED / f"{key}.yaml").read_text(encoding="utf-8")),
+                      f"{key}.yaml")
+    portal = world.portals[key]
+    original = portal.spec
+    directory = f"http://{original.host}{first.rsplit('/', 1)[0]}/"
+
+    def read_list(spec) -> list:  # the list's pages as the spider follows them
+        spider = GenericSpider.from_crawler(get_crawler(GenericSpider), site=site)
+        portal.spec = spec
+        sim = _running(world, calm=True, as_of=AS_OF)
+        try:
+            client, queue, seen = ProxyClient(sim.port), [directory + first.rsplit("/", 1)[1]], set()
+            while queue:
+                url = queue.pop(0)
+                seen.add(url)
+                page = client.get(url)
+                if page.status != 200:
+                    continue
+                response = HtmlResponse(url, body=page.body, encoding="utf-8",
+                                        request=Request(url))
+                queue += [r.url for r in spider.parse_page(response, title="")
+                          if isinstance(r, Request) and r.url.startswith(directory)
+                          and "/20" not in r.url and r.url not in seen and r.url not in queue]
+        finally:
+            sim.stop()
+            portal.spec = original
+        return spider.listings.shortfalls()
+
+    assert read_list(original) == []
+    (short,) = read_list(replace(original, listing_cap=20))  # pages past the cap's page: 404
+    assert short.url == directory + first.rsplit("/", 1)[1], short
+    assert 0 < short.read < short.advertised and "pages the portal advertises" in short.reason

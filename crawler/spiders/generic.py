@@ -37,6 +37,11 @@ _NAVIGATION = re.compile(r"信息公开|公开年报|年度报告|年报|公开�
 _NAVIGATION_URL = re.compile(r"xxgk|gknb|ndbg|zfxxgk|/index_\d+\.s?html?$|_\d+\.shtml$", re.I)
 _TRS_PAGES = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,"
                         r"\s*['\"](\w+)['\"]|var\s+countPage\s*=\s*(\d+)")
+_TRS_CURRENT = re.compile(r"var\s+currentPage\s*=\s*(\d+)")  # 0 for index.html
+# A list's own pager in the markup (共12页 … <span class="current">3</span>): Ucap and others.
+_PAGE_COUNT = re.compile(r"共\s*(\d+)\s*页")
+_PAGE_CURRENT = re.compile(r'class="(?:current|curr|cur|active)"[^>]*>\s*(\d+)\s*<')
+_LIST_STEM = re.compile(r"^(.*/)([^/_]+?)(?:_(\d+))?\.s?html?$")  # …/gknb_2.shtml: gknb
 _SKIP = ("javascript:", "mailto:", "tel:", "#")
 
 REPORT, NAVIGATION, OTHER = 30, 20, 0  # request priorities
@@ -107,20 +112,46 @@ class GenericSpider(ArchiveSpider):
                 yield response.follow(link, callback=self.parse_file, priority=REPORT)
 
     def _pages(self, response: Response, text: str):  # type: ignore[no-untyped-def]
-        """TRS list pages say how many pages there are only in script: index_1.html ..."""
+        """TRS list pages say how many pages there are only in script: index_1.html ...
+        Each list page read is counted against that number (``crawler.listings``): a page
+        that failed or answered without its pager leaves the list short, and the run says so."""
         match = _TRS_PAGES.search(text)
         if not match:
+            self._count_plain_pager(response, text)
             return
         if match.group(5):
-            count, current, stem, ext = int(match.group(5)), 0, "index", "html"
+            current_at = _TRS_CURRENT.search(text)
+            count, current, stem, ext = int(match.group(5)), int(
+                current_at.group(1)) if current_at else 0, "index", "html"
         else:
             count, current = int(match.group(1)), int(match.group(2))
             stem, ext = match.group(3), match.group(4)
+        self._count_list_page(response, count, current + 1, stem, ext)
         if current != 0:
             return
         for n in range(1, count):
             yield response.follow(f"{stem}_{n}.{ext}", callback=self.parse_page,
                                   priority=NAVIGATION, cb_kwargs={"title": ""})
+
+    def _count_plain_pager(self, response: Response, text: str) -> None:
+        """A list whose pager is markup (共12页, the current page marked): counted too."""
+        count, current = _PAGE_COUNT.search(text), _PAGE_CURRENT.search(text)
+        named = _LIST_STEM.match(urlsplit(response.url).path)
+        if count and current and named:
+            self._count_list_page(response, int(count.group(1)), int(current.group(1)),
+                                  named.group(2), urlsplit(response.url).path.rsplit(".", 1)[1])
+
+    def _count_list_page(self, response: Response, count: int, number: int, stem: str,
+                         extension: str) -> None:
+        """Page ``number`` (from 1) of a list that says it has ``count`` pages; the list is
+        named by its first page (``stem.extension`` in the page's directory, which is what a
+        bare directory URL answers)."""
+        parts = urlsplit(response.url)
+        if count < 1:
+            return
+        first = f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}/{stem}.{extension}"
+        self.listings.expect(f"list {first}", first, count, unit="pages")
+        self.listings.saw(f"list {first}", str(number))
 
     def _links(self, response: Response, text: str):  # type: ignore[no-untyped-def]
         depth = response.meta.get("depth", 0)

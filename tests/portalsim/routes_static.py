@@ -100,7 +100,10 @@ class StaticRouter:
               as_of: date) -> Page:
         rows = _column_rows(portal, column, as_of)
         pages = max(1, math.ceil(len(rows) / cms.PER_PAGE))
-        if page > pages:
+        # listing_cap: the list pages past the cap's page are gone (404) while every page's
+        # pager still counts them all (a portal cutting its lists short).
+        cap = math.ceil(portal.spec.listing_cap / cms.PER_PAGE) if portal.spec.listing_cap else pages
+        if page > min(pages, cap):
             return _not_found(cms)
         here = cms.list_path(column, page)
         shown = rows[(page - 1) * cms.PER_PAGE: page * cms.PER_PAGE]
