@@ -144,8 +144,10 @@ def as_date(text: str) -> date:
 # The longest test files first: `make test` runs two processes, whole files each
 # (--dist loadfile), and a long file started last would leave the other process idle.
 LONGEST_FIRST = ("test_index", "test_crawl", "test_scheduler", "test_distributed",
-                 "test_pywb_interop", "test_crawl_resume", "test_scheduler_failover",
-                 "test_crawl_generic", "test_crawl_politeness", "test_crawl_crash_hostile",
+                 "test_pywb_interop", "test_crawl_listings", "test_crawl_resume",
+                 "test_crawl_jpaas", "test_scheduler_failover", "test_crawl_generic",
+                 "test_scheduler_distributed", "test_parse_scanned", "test_distributed_listings",
+                 "test_home_move", "test_crawl_politeness", "test_crawl_crash_hostile",
                  "test_archive_retrieval", "test_portalsim_http",
                  "test_memento", "test_parse_ocr")
 
