@@ -286,12 +286,22 @@ def _self_body(text: str) -> str | None:
             continue
         before = _BEFORE_BODY.split(head[max(0, match.start() - 14):match.start()])[-1]
         before = before.rsplit(match.group(0), 1)[-1]  # 街道通过…大溪沟街道: the last one
-        if len(before) < 2 or (kind not in ("街道", "单位") and not _PLACE_FIRST.match(before)) \
-                or (kind == "单位" and len(before) < 4 and not _PLACE_FIRST.match(before)):
+        if not _may_name(kind, before):
             continue
         if name := clean_org(before + match.group(0)):
             found[name] = found.get(name, 0) + 1
     return max(found, key=lambda name: found[name]) if found else None
+
+
+def _may_name(kind: str, before: str) -> bool:
+    """Whether the words before a 局/委/厅 (街道, a 单位's organ) can be its name: a place
+    first (甘南州…), or for a street any two characters, for 我单位's organ four or more."""
+    placed = _PLACE_FIRST.match(before) is not None
+    if kind == "街道":
+        return len(before) >= 2
+    if kind == "单位":
+        return len(before) >= 2 and (placed or len(before) >= 4)
+    return len(before) >= 2 and placed
 
 
 def head_publisher(lines: Sequence[str]) -> str | None:
@@ -340,9 +350,8 @@ def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) ->
     speaks_as_office = _SELF_OFFICE.search(text) is not None
     if speaks_as_office:
         office = re.sub(rf"(?<=办公室|办公厅)(?:{_INNER_OFFICE})$", "", contact_office or "")
-        if office in (f"{org}办公室", f"{org}办公厅") or (
-                office.startswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,8}(?:办公室|办公厅)",
-                                                        office[len(org):])):
+        if office.startswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{0,8}(?:办公室|办公厅)",
+                                                    office[len(org):]):
             # 我办 … 请与新华区人民政府办公室联系, 请联系吉林市人民政府外事办公室综合处 (not
             # 北部湾办综合处)
             return office

@@ -119,10 +119,10 @@ class GenericSpider(ArchiveSpider):
         if not match:
             self._count_plain_pager(response, text)
             return
-        if match.group(5):
+        if match.group(5):  # var countPage = N (and var currentPage = i, from 0)
             current_at = _TRS_CURRENT.search(text)
-            count, current, stem, ext = int(match.group(5)), int(
-                current_at.group(1)) if current_at else 0, "index", "html"
+            count, stem, ext = int(match.group(5)), "index", "html"
+            current = int(current_at.group(1)) if current_at else 0
         else:
             count, current = int(match.group(1)), int(match.group(2))
             stem, ext = match.group(3), match.group(4)
@@ -136,10 +136,11 @@ class GenericSpider(ArchiveSpider):
     def _count_plain_pager(self, response: Response, text: str) -> None:
         """A list whose pager is markup (共12页, the current page marked): counted too."""
         count, current = _PAGE_COUNT.search(text), _PAGE_CURRENT.search(text)
-        named = _LIST_STEM.match(urlsplit(response.url).path)
+        path = urlsplit(response.url).path
+        named = _LIST_STEM.match(path)
         if count and current and named:
             self._count_list_page(response, int(count.group(1)), int(current.group(1)),
-                                  named.group(2), urlsplit(response.url).path.rsplit(".", 1)[1])
+                                  named.group(2), path.rsplit(".", 1)[1])
 
     def _count_list_page(self, response: Response, count: int, number: int, stem: str,
                          extension: str) -> None:
