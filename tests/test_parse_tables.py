@@ -12,7 +12,7 @@ import random
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from parsers.checks import run_checks
@@ -533,7 +533,11 @@ def _never_fails(doc: Document) -> None:
     if result.layout:
         variants = {f"applications/{row}/{col}" for row in VARIANT_ROWS.get(result.layout, ())
                     for col, _ in APPLICANT_COLUMNS}
-        assert set(keys) <= set(cell_keys(result.layout)) | variants
+        # A table 二 row under a header only the other form has is read in that form's row
+        # (parsers/tables/headers.py: reports mix the two forms' blocks).
+        mixed = {k for other in (GB2019, GB2021) for k in cell_keys(other)
+                 if k.startswith("active/")}
+        assert set(keys) <= set(cell_keys(result.layout)) | variants | mixed
     run_checks(result.cells, result.layout or "gb2021")
 
 
@@ -545,5 +549,10 @@ def test_mangled_report_texts_never_raise(text):
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(tables, max_size=3), st.text(max_size=200))
+# Found by Hypothesis in a CI run: a 2019 header and a 2021 header over one block, read gb2019,
+# the 规章 row under the 2021 header (本年制发件数) in the 2021 form's row.
+@example([Table([], layout_hint="gb2019"),
+          Table([[Cell("本年新制作数量"), Cell("0")], [Cell("本年制发件数")],
+                 [Cell("规章"), Cell("0")]])], "")
 def test_random_grids_never_raise(grids, text):
     _never_fails(Document("html", [Block("para", text)] + [Block("table", table=t) for t in grids]))
