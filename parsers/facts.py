@@ -40,7 +40,8 @@ _TOTAL = r"(?:共计|合计|总计|累计|共)?"
 # A request for information, as the prose names it: 政府信息公开申请, 政务公开的申请; and
 # 依申请公开, the term that means the requests themselves (收到依申请公开14件).
 _ASKED = r"(?:(?:政府信息公开|信息公开|政务公开|政府信息)(?:的)?申请|政府信息申请公开)"
-_ON_REQUEST = r"(?:政府信息)?依申请?(?:信息|政府信息)?公开(?:政府信息)?"  # 依申公开: a typo seen
+_ON_REQUEST = (r"(?:(?:政府信息)?依申请?(?:信息|政府信息)?公开(?:政府信息)?"  # 依申公开: a typo seen
+               r"|依申请件|(?<=收到|受理)已申请公开)")  # 收到依申请件35件, 收到已申请公开0件: typos seen
 _RECEIVED = r"(?<!不予)(?<!未予)(?:收到|受理|接收|接受|接到|接获|新收|收悉)"
 # A total said to include the requests carried over (41件（含上年度结转3件）) is not the
 # year's new requests.
@@ -102,9 +103,19 @@ def _from_everyone(before: str, match: re.Match[str]) -> bool:
 
 def _after_application(before: str, match: re.Match[str]) -> bool:
     """A bare 办结12件 or 2件结转下年 is about the requests the same sentence has just
-    counted (收到依申请公开14件…，已办结12件), and about nothing else since."""
-    found = list(_APPLICATION.finditer(before))
-    if not found or re.search(_OTHER_MATTER, before[found[-1].end():]) is not None:
+    counted (收到依申请公开14件…，已办结12件), and about nothing else since; or, in a sentence
+    that counts nothing else, about those an earlier sentence of its paragraph counted
+    (收到依申请公开申请15件…。上年度结转3件。共按时办结10件。8件结转下年度继续办理), when no other
+    service is named since. ``before``: the paragraph up to the number."""
+    sentence_start = max(before.rfind(c) for c in _FULL_STOP) + 1
+    if before.startswith("其中", sentence_start) and sentence_start > 1:
+        sentence_start = max(before.rfind(c, 0, sentence_start - 1) for c in _FULL_STOP) + 1
+    found = list(_APPLICATION.finditer(before, sentence_start))
+    after = _OTHER_MATTER
+    if not found:
+        found = list(_APPLICATION.finditer(before, 0, sentence_start))
+        after = _OTHER_SERVICE
+    if not found or re.search(after, before[found[-1].end():]) is not None:
         return False
     # A bare count (受理2720件) counts requests for information only where what comes
     # before it is not about another service (12345市民服务热线共受理2720件…办结2680件).
@@ -160,10 +171,11 @@ _RULES = (
     _rule("active_disclosure_items", rf"公开政府信息{_TOTAL}{_N}条"),
     _rule("applications_received",
           rf"{_RECEIVED}(?:各类)?(?:政府信息公开|依申请公开|信息公开)?(?:政府信息)?"
-          rf"(?:的)?申请(?:案件)?{_TOTAL}{_N}(?:件|个|份|宗|起|条|次){_NOT_INCLUDING}", _received_in_whole),
+          rf"(?:的)?申请(?:公开)?(?:案件|件)?{_TOTAL}{_N}(?:件|个|份|宗|起|条|次|例|(?=[，,](?!\d)))"
+          rf"{_NOT_INCLUDING}", _received_in_whole),
     _rule("applications_received",
           rf"{_RECEIVED}{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|(?:信息)?(?:发布|公开)?(?:请求|要求)|办理事项|事项|信件|信息|办件|件)?)"
-          rf"(?:办理事项|数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次|项){_NOT_INCLUDING}",
+          rf"(?:办理事项|数量)?{_TOTAL}(?:为)?{_N}(?:件|个|份|宗|起|条|次|项|例){_NOT_INCLUDING}",
           _from_everyone),
     _rule("applications_received",
           rf"{_RECEIVED}了?{_TOTAL}{_N}(?:件|份|个|条|起)(?:有关)?(?:提出(?:公开)?(?:政府信息|信息)?(?:公开)?)?(?:的)?"
@@ -196,13 +208,17 @@ _RULES = (
           _from_everyone),
     _rule("applications_received",
           r"(?:无|没有)(?:依法)?依?申请公开(?:信息)?(?:的)?(?:件|事项|情况|申请|政府信息)"),
+    _rule("applications_received",  # 无依申请公开和复议、诉讼和申诉的情况
+          r"(?:无|没有)依申请公开(?:和|及|与|、)[^，,。；;\n]{0,16}?(?:的)?情况"),
     _rule("applications_received",
           rf"其中(?:本年(?:度)?)?新(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
+    _rule("applications_received",  # 共办理4件…申请(其中当年收到3件,上年转结1件)
+          rf"其中(?:本年(?:度)?|当年|今年)(?:新)?(?:收到|收|受理){_N}(?:件|个|份|条)", _after_application),
     _rule("applications_carried_over",
           rf"(?:结转|遗留){_LAST_YEAR}(?:办理)?(?:的)?(?:{_ASKED}|申请)?{_TOTAL}(?:为)?{_N}(?:件|个|份|条)"),
     _rule("applications_carried_over",
           rf"{_LAST_YEAR}(?:结转|遗留|转结)(?:受理|办理)?(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)?(?:数量)?{_TOTAL}"
-          rf"(?:为)?{_N}(?:件|个|份|条)"),
+          rf"(?:为)?{_N}(?:件|个|份|条|宗)"),
     _rule("applications_carried_over",  # (2024年) 未转结2023年政府信息公开申请
           rf"(?:未|没有|无)(?:结转|转结)(?:(?P<y>\d{{4}})年度?|{_LAST_YEAR})(?:的)?(?:{_ASKED}|{_ON_REQUEST}|申请)"),
     _rule("applications_carried_over",  # 办结99件，1件为上年度结转办理件
@@ -213,19 +229,32 @@ _RULES = (
     _rule("applications_granted",
           rf"(?:予以公开|(?<!不)同意公开|全部公开|属于公开范围)[”\"」]?(?:的)?(?:答复数?|申请)?{_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|条)"),
+    _rule("applications_granted",  # 其中8件已公开; 收到依申请公开0件,公开0件,不予公开0件
+          rf"(?<![^，,；;:：])(?:其中)?{_N}(?:件|个|条)(?:申请)?(?:已|均已|已经|予以)公开(?=[，,；;。]|$)",
+          _after_application),
+    _rule("applications_granted",
+          rf"(?<![^，,；;:：])(?:已|均已)?公开{_N}(?:件|个|条)", _after_application),
+    _rule("applications_partially_granted",  # 6件部分公开, 1件属于部分公开
+          rf"(?<![^，,；;:：])(?:其中)?{_N}(?:件|个|条)(?:申请)?(?:属于|为|予以)?部分公开",
+          _after_application),
     _rule("applications_partially_granted",
           rf"(?<![及和与、或])部分公开(?:范围)?(?:的)?(?:答复数?)?{_TOTAL}(?:为)?{_N}(?:件|个|条)"),
     _rule("applications_processed",
           rf"(?:办结|办理|处理|答复|(?<=已)完成)(?:了)?(?:各类)?(?:{_ASKED}|{_ON_REQUEST}(?:的)?(?:申请件?|信件)?"
           r"|公开申请)(?:办理事项|事项)?"
-          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条|项){_UNFINISHED_TOO}", _processed_in_whole),
+          rf"{_TOTAL}(?:为)?{_N}(?:件|个|份|条|项|宗){_UNFINISHED_TOO}", _processed_in_whole),
     _rule("applications_processed",
           rf"(?:(?<!期)答复(?:的)?(?:{_ASKED}|申请)|(?:申请|{_ON_REQUEST})的?答复总?数){_TOTAL}(?:为)?"
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_processed",
           rf"{_CLAUSE_START}(?:办结|答复|回复|办理|处理|(?<=已)完成)(?:处理|办理|办结)?(?:完毕|完成)?{_TOTAL}{_N}"
-          r"(?:件|个|份|(?=[，,；;。]))",
+          r"(?:件|个|份|条|宗|(?=[，,；;。]))",
           _after_application),
+    _rule("applications_processed",  # 办理政府信息依申请公开件8件 (not 处理…件98件,办结99件: in hand)
+          rf"办理{_ON_REQUEST}件{_TOTAL}{_N}(?:件|个|份){_UNFINISHED_TOO}", _processed_in_whole),
+    _rule("applications_processed",  # 共办理4件政府信息公开申请: the count before the requests
+          rf"(?:办理|处理|办结)(?:了)?{_TOTAL}{_N}(?:件|个|份)(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?)"
+          rf"{_UNFINISHED_TOO}", _processed_in_whole),
     _rule("applications_processed",  # 受理…19件,其中18件已在法定期限内予以答复
           rf"其中{_N}(?:件|个|份)(?:已|均)?(?:在法定期限内|按时|依法)?(?:予以)?(?:答复|办结|回复)",
           _after_application),
@@ -240,14 +269,14 @@ _RULES = (
     _rule("applications_processed",  # 全年未发生依申请和处理政府信息
           r"(?:未|没有)(?:发生)?(?:依申请|收到|受理)(?:公开)?(?:和|及|并)(?:处理|办理|答复)"),
     _rule("applications_processed",  # 未收到和处理政府信息公开申请
-          r"(?:未|没有)(?:收到|受理)(?:和|及|并)(?:处理|办理|答复)(?:过)?[^，,。；;\n]{0,12}?申请"),
+          r"(?:未|没有|无)(?:收到|受理)(?:和|及|并|、)(?:处理|办理|答复)(?:过)?[^，,。；;\n]{0,12}?申请"),
     _rule("applications_processed",
           r"(?:不存在|没有|无)(?:政府信息(?:公开)?)?(?:申请)?(?:的)?(?:答复|办理|处理){1,2}情况"),
     _rule("applications_processed",  # 未收到…申请，故无办理此类信息公开
           r"(?:无|没有)(?:办理|处理|答复)(?:此类|相关|该类)?(?:政府)?(?:信息公开|申请)", _after_application),
     _rule("applications_carried_forward",
           rf"(?:结转|转){_NEXT_YEAR}(?:继续)?(?:办理|处理|答复)?(?:的)?(?:申请)?{_TOTAL}(?:为)?"
-          rf"{_N}(?:件|个|份|条|(?=[，,；;。]|$))"),
+          rf"{_N}(?:件|个|份|条|宗|(?=[，,；;。]|$))"),
     _rule("applications_carried_forward",
           rf"{_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延){_NEXT_YEAR}", _after_application),
     _rule("applications_carried_forward",  # 1件结转至2023年度办理
@@ -264,11 +293,11 @@ _RULES = (
     _rule("applications_carried_forward",
           rf"(?:无|没有|不存在)(?:(?:结转|转结){_NEXT_YEAR}|下(?:一)?年(?:度)?结转)"),
     _rule("administrative_reviews",
-          rf"(?:行政)?复议(?:案件?|申请)?(?:数量)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次|(?=[，,；;。]))"
+          rf"(?:行政)?复议(?:的)?(?:案件?|申请)?(?:数量)?(?:有)?{_TOTAL}(?:为)?{_N}(?:件|起|宗|个|次|(?=[，,；;。]))"
           # …行政复议144件,120件做了复议决定: cases the body decided as the reviewer
           r"(?![^。；;]{0,20}(?:做了|作出|做出)(?:了)?复议决定)", _not_as_reviewer),
     _rule("administrative_reviews",
-          rf"{_N}(?:件|份|起)(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
+          rf"{_N}(?:件|份|起)(?:因[^，,。；;]{{0,16}}?提起的?)?(?:有关|涉及)?(?:政府信息公开)?(?:的)?行政复议"
           r"(?!(?:和|、|及|与)(?:提起)?行政诉讼)"),
     _rule("administrative_reviews",
           r"行政复议(?:程序|案件)?(?:和|、|及|与)(?:提起)?行政诉讼(?:程序|案件)?(?:数量)?"
@@ -298,7 +327,9 @@ _CUES = {
     "active_disclosure_items": ("主动公开", "主动发布", "公开政府信息"),
     "applications_received": ("申请", "要求公开", "依申"),
     "applications_carried_over": ("结转", "遗留", "转办", "转结"),
-    "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围"),
+    "applications_granted": ("予以公开", "同意公开", "全部公开", "公开范围", "件已公开", "件均已公开",
+                             "件已经公开", "条已公开", "，公开", ",公开", "；公开", ";公开", "，已公开",
+                             ",已公开"),
     "applications_partially_granted": ("部分公开",),
     "applications_processed": ("办结", "办理", "处理", "答复", "回复", "完成"),
     "applications_carried_forward": ("下年", "下一年", "剩余", "剩下", "尚有", "还有", "结转"),
@@ -326,14 +357,16 @@ _TOTAL_LABEL = dict(APPLICANT_COLUMNS)["total"]
 
 # An aside in brackets, unless it says how many requests came from last year: that changes
 # what the number before it means (41件（含上年度结转3件）) and gives carried_over.
-_ASIDE = re.compile(r"（(?![^（）\n]{0,80}结转)[^（）\n]{0,80}）|\((?![^()\n]{0,80}结转)[^()\n]{0,80}\)")
+_ASIDE = re.compile(r"（(?![^（）\n]{0,80}(?:结转|转结))[^（）\n]{0,80}）"
+                    r"|\((?![^()\n]{0,80}(?:结转|转结))[^()\n]{0,80}\)")
 _ASIDE_KEPT = re.compile(r"[(（][^()（）]*[)）]")  # its years are not the sentence's
 _SENTENCE_END = "。；;！？!?："
 _FULL_STOP = "。！？!?\n"
 _NUMBERED_LINE = re.compile(r"^(?:[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
 _EARLIER = re.compile(r"去年|上年|上一年|前年|同比")
 # A year the sentence is about (not 结转2023年…, 转结至2025年度: where requests come from or go).
-_YEAR = re.compile(r"(?<!结转)(?<!转结)(?<!转至)(?<!转入)(?<!转到)(?<!至)(\d{4})年")
+# (较2020年增加1件: a comparison names the year before, but the sentence is still this year's.)
+_YEAR = re.compile(r"(?<!结转)(?<!转结)(?<!转至)(?<!转入)(?<!转到)(?<!至)(?<!较)(?<!比)(\d{4})年")
 _WRAPPED_LINE = 20  # a PDF line this long that ends mid-sentence continues on the next line
 # A figure counted for every body of an area (全市各级行政机关主动公开政府信息53393条): the
 # report sums its area, and its prose numbers are not one body's own.
@@ -364,7 +397,9 @@ def read_facts(doc: Document) -> tuple[list[Fact], list[CellValue]]:
                     break
                 if _about_other_year(sentence, match.start(), year):
                     continue
-                if rule.applies and not rule.applies(_sentence_before(text, at), match):
+                before = (_paragraph_before(text, at) if rule.applies is _after_application
+                          else _sentence_before(text, at))
+                if rule.applies and not rule.applies(before, match):
                     continue
                 if not _named_year_fits(rule.name, match, year):
                     continue
@@ -416,7 +451,15 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 def _sentence_before(text: str, at: int) -> str:
     """The text from the start of the full sentence (after 。 or a line break; a ； does not
     end it) up to ``at``: what a number's sense may depend on."""
-    return text[max(text.rfind(c, 0, at) for c in _FULL_STOP) + 1:at]
+    start = max(text.rfind(c, 0, at) for c in _FULL_STOP) + 1
+    if text.startswith("其中", start) and start > 1:  # …申请16件。其中8件已公开: a breakdown
+        start = max(text.rfind(c, 0, start - 1) for c in _FULL_STOP) + 1  # of the last sentence
+    return text[start:at]
+
+
+def _paragraph_before(text: str, at: int) -> str:
+    """The text from the start of the paragraph up to ``at``."""
+    return text[text.rfind("\n", 0, at) + 1:at]
 
 
 def _named_year_fits(name: str, match: re.Match[str], year: int | None) -> bool:

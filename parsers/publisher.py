@@ -38,7 +38,7 @@ _WORK_OF = re.compile(r"(?:结合|\d{4}年度?)([^，,。和及\d]{2,20}?)(?:及
 _COMPILED_AS = re.compile(r"编制(?:了)?《?([^，,。《\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 # 现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开, 现将茅坪回族镇2022年度…报告如下.
 _REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
-_COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|负责|在|编制|编写|制作|汇总)")
+_COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|具体|负责|在|编制|编写|制作|汇总)")
 _COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
 _CONTACT = re.compile(r"(?:请|可|欢迎|敬请|或)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
                       r"|请联系(.{2,40}?)[，,（(]")
@@ -51,17 +51,18 @@ _TITLE_ORG_NO_YEAR = re.compile(r"^(?:关于)?(.+?)(?:关于)?(?:(?<!人民)政�
 # 2025年中仓街道积极推动…, 2019年，清水县政府信息公开工作以… (the subject ends where the verb or
 # the work begins).
 _SUBJECT = re.compile(
-    r"(?:\d{4}年度?|本年度|今年|(?<=要求)[，,])[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
+    r"(?:\d{4}年(?:度|内)?|本年度|今年|(?<=要求)[，,])[，,]?(?:在[^，,。]{2,30}?(?:领导|指导)下[，,])?([\u4e00-\u9fff（）()]{2,30}?)(?=认真|坚持|积极|严格|深入|全面|按照|紧紧|紧扣|紧密"
     r"|围绕|持续|扎实|不断|始终|进一步|高度|以习|以提升|以推进|聚焦|继续|着力|切实|牢牢|立足|主动|大力|结合|贯彻|落实"
-    r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到"
+    r"|通过|依托|强化|加强|加大|推进|稳步|注重|坚决|根据|依据|遵循|本着|共计|共主动|共收到|共受理|共办理|共处理"
     r"|在[^，,。]{2,30}?(?:领导|指导)下"
     r"|(?:政府)?信息公开工作|政务公开工作)")
 # 我县/我旗/我镇…: the report calls itself by its kind of place; the first place of that kind
 # it names after a break, as a government (。崇礼镇政府信息公开工作依托…, ，乌拉特前旗政府网站), is
 # the body.
-_KINDS = ("县", "区", "市", "旗", "镇", "乡", "街道")
+_KINDS = ("县", "区", "市", "旗", "镇", "乡", "街道", "苏木")
 _SELF = re.compile(f"我({'|'.join(_KINDS)})")
-_NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《])([\u4e00-\u9fff]{{2,10}}?{kind})"
+# (我苏木成立哈日诺尔苏木政府信息公开领导小组: a group set up is named after its body.)
+_NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《]|成立)((?:(?!成立)[\u4e00-\u9fff]){{2,10}}?{kind})"
                                        r"(?=(?:人民)?政府|办事处|党委|党工委)")
                       for kind in _KINDS}
 # 我局, 本委, 我厅, or a sentence that opens with bare 街道 (街道收到依申请公开…): the report's own
@@ -86,7 +87,7 @@ _OFFICE = re.compile(rf"(?:{_INNER_OFFICE}|办公室|办公厅)$")
 # A compiler that is the government's disclosure office, not a body of its own:
 # 南平市人民政府信息公开工作领导小组办公室, 内黄县政府信息公开领导小组办公室, 双牌县政务公开领导小组办公室.
 _DISCLOSURE_OFFICE = re.compile(r"^(.+?)(人民政府)?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:领导小组)?"
-                                r"(?:办公室|办)$")
+                                r"(?:办公室|办|机构)$")  # …镇人民政府政务公开工作机构
 ORG_END = re.compile(r"(?:政府|办事处|局|委员会|委|办公室|办|中心|院|所|站|队|处|厅|部|会|馆|公司|集团)$")
 # What a name ends with when it names a body or a place standing for it.
 _BODY_END = re.compile(r"(?:政府|办事处|街道|镇|乡|苏木|县|区|市|旗|州|盟|省|局|委员会|管委会|委|办公室|办公厅"
@@ -135,6 +136,9 @@ def clean_org(name: str | None) -> str | None:
     name = re.sub(r"^关于", "", name).removesuffix("的").removesuffix("关于")
     name = re.sub(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?$", "", name) or name
     if not 2 <= len(name) <= 40 or re.search(r"报告|信息公开|[。；，,]|\d{4}|年度?$", name):
+        return None
+    if re.fullmatch(r"(?:政务|政府|政务信息|政府信息|信息|工作)+"  # 现将2021年度政务信息公开…
+                    r"|(?:人民)?政府办(?:公室)?|办公室|党政(?:综合)?办(?:公室)?", name):  # whose office?
         return None
     if not re.fullmatch(r"[\u4e00-\u9fff\d（）()·]+", name) or (
             _NOT_A_NAME.search(name) and not _PLACE_NAME.fullmatch(name)):
@@ -360,6 +364,9 @@ def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) ->
     if office is None:
         return org
     body = office.group(1)
+    subject = _subject_org(text)
+    if subject and _OFFICE.search(subject):  # 2025年，市政府办公室认真贯彻…: its own work
+        return org
     # A government's name stands bare in every report (山西省人民政府网站); a bureau's, when
     # the bureau itself acts (海南省地震局坚持…).
     bare = not body.endswith("政府") and re.search(

@@ -37,7 +37,7 @@ _OWN_OPENING = re.compile(r"本(?:年度)?(?:报告|年报)[^。]{0,10}?(?:由|�
                           r"|(?:编制|制作|形成|发布)(?:了)?[本此](?:年度)?(?:报告|年报)"
                           r"|(?:现|特)(?:编制并)?(?:向社会)?(?:予以)?(?:公布|公开|发布)[^。]{0,40}?"
                           r"(?:年度报告|年报|情况报告|工作报告)"
-                          r"|现(?:将|对|就)[^。]{0,60}?(?:(?:报告|汇报|报告汇报)如下|进行(?:报告|汇报))")
+                          r"|现(?:将|对|就)[^。]{0,60}?(?:(?:报告|汇报|报告汇报)如下|(?:进行|予以)(?:报告|汇报))")
 # A plainer opening (按照…要求编制报告), a report's only beside the period of its own figures.
 _PLAIN_OPENING = re.compile(r"(?:编制|制作|形成|发布)(?:了)?(?:本|此)?(?:年度)?(?:报告|年报)[，,。]"
                             r"|(?:现|特)(?:向社会)?(?:公布|公开|发布)[^。]{0,40}?年度报告")
@@ -55,7 +55,8 @@ _COMPILES_OWN = re.compile(r"编制(?:了)?[^。，,]{0,20}?\d{4}年度?(?:政�
 # The period the figures cover, stated (所列数据统计期限为2025年1月1日至…).
 _STATED_PERIOD = re.compile(r"(?:统计期限|统计时限)[^。]{0,6}?\d{4}年")
 # 我镇未收到…政府信息公开申请: the year's requests, none.
-_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。，,]{0,20}?(?:政府信息公开|依申请公开)(?:的)?申请")
+_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。，,]{0,20}?(?:(?:政府信息公开|依申请公开)(?:的)?申请"
+                            r"|依申请公开(?:的)?(?:政府)?信息)")  # 未收到任何形式的依申请公开政府信息
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
@@ -129,7 +130,10 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
 
 
 _REQUESTS_COUNTED = re.compile(r"(?:收到|受理|接收|新收)[^。]{0,12}?(?P<what>依申请公开|政府信息公开申请|申请)"
-                               r"[^。]{0,8}?(?:\d+|[零一二三四五六七八九十]+)件")
+                               r"[^。]{0,8}?(?:\d+|[零一二三四五六七八九十]+)件"
+                               # 共办理4件政府信息公开申请: the count before the requests
+                               r"|(?:收到|受理|办理|处理)(?:\d+|[零一二三四五六七八九十]+)件"
+                               r"(?P<named>政府信息公开申请|依申请公开)")
 def _requests_counted(text: str) -> bool:
     """The year's requests counted (收到政府信息公开申请12件; 收到申请19件 in a text that speaks
     of 依申请公开)."""

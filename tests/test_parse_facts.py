@@ -234,6 +234,41 @@ def _prose_cells(*paragraphs: str) -> dict[str, int | float | None]:
     # carried-over ones and some go on: processed is the answered.
     ("全年共处理政府信息公开申请1261件（含上年度结转申请74件），答复1181件，结转下年度继续办理80件。",
      {"carried_over": 74, "total_processed": 1181, "carried_forward": 80}),
+    # Batch 8 (heldout8), opened. sd-qingdao-tongjijiedao-street-2021-c59ca88f: the count before
+    # the requests, a bracket that splits it, a comparison's year.
+    (("2023年内,通济街道共办理4件政府信息公开申请(其中当年收到3件,上年转结1件),较2022年增加1件,"
+      "均已办结,未收到行政复议及行政诉讼。"),
+     {"total_processed": 4, "new_received": 3, "carried_over": 1, "review": 0}),
+    # cq-qijiang-fagaiwei: outcomes in a sentence of their own, after 其中.
+    (("2023年,我委共收到政府信息公开申请16件,包括自然人申请15件,法人或其他组织申请1件。"
+      "其中8件已公开;6件部分公开;2条本机关不掌握相关政府信息。"),
+     {"new_received": 16, "granted": 8, "partially_granted": 6}),
+    # gd-haizhu-ju: 宗.
+    (("2023年我局新收到政府信息公开申请128宗,上年度结转政府信息公开申请3宗。"
+      "2023年度办理政府信息公开申请125宗,结转下年度继续办理6宗。"),
+     {"new_received": 128, "carried_over": 3, "total_processed": 125, "carried_forward": 6}),
+    # sc-guanghan, hb-hongshan-shizishanjiedao, hb-huangpi, hi-baisha, zj-qiantang: typos and
+    # counters (依申请件, 依申请公开件, 例, 条, 申请件共).
+    ("2023年,共收到依申请件35件,其中自然人34件,企业1件,办结32件,结转下年办理3件。",
+     {"new_received": 35, "total_processed": 32, "carried_forward": 3}),
+    ("2023年,狮子山街道办理政府信息依申请公开件8件。", {"total_processed": 8}),
+    ("2023年,我局受理政府信息依申请公开2例,未发生因政府信息公开申请行政复议、提起行政诉讼的情况。",
+     {"new_received": 2, "review": 0}),
+    ("依申请公开收到申请19条,及时回复19条。", {"new_received": 19, "total_processed": 19}),
+    ("2023年下沙街道接收政府信息公开申请件共4件,其中公民个人申请2件。", {"new_received": 4}),
+    # sh-xuhui-caohejingjiedao: bare counts in later sentences of the same paragraph.
+    (("本年度收到依申请公开申请15件,其中通过信函申请3件,通过网络申请12件。上年度结转3件。"
+      "共按时办结10件,予以公开4件。8件结转下年度继续办理。"),
+     {"new_received": 15, "carried_over": 3, "total_processed": 10, "granted": 4,
+      "carried_forward": 8}),
+    # hn-taojiang, hi-dingan, yn-panlong, gd-liwan-zhongnanjiedao, sn-xixian, hb-hongshan: nones
+    # and reviews in other words.
+    ("2023年我镇全年共收到依申请公开0件,公开0件,不予公开0件。", {"new_received": 0, "granted": 0}),
+    ("2023年我镇无收到和处理政府信息公开申请情况。", {"new_received": 0, "total_processed": 0}),
+    ("2023年未收到、办理过任何政府信息依申请公开等相关事项。", {"new_received": 0, "total_processed": 0}),
+    ("无依申请公开和复议、诉讼和申诉的情况。", {"new_received": 0, "review": 0}),
+    ("因政务信息公开工作被申请行政复议的案件有9件,结果维持2件。", {"review": 9}),
+    ("全年有3起因政府信息公开申请提起的行政复议。", {"review": 3}),
 ])
 def test_prose_cells(text: str, expected: dict[str, int]) -> None:
     assert _prose_cells(text) == expected

@@ -100,9 +100,40 @@ def test_a_cell_a_paragraph_with_empty_cells_as_empty_paragraphs():
     assert got.get("applications/new_received/natural_person") is None  # blank, not 0
 
 
+def test_blank_cells_as_lone_pipes_between_a_rows_numbers():
+    # gd-liwan-fagaiju-department-2020-cfc637ad: each blank cell a line holding only "|", so
+    # the row's last number comes as "| 25 |" (its first pipe ends the last blank cell).
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |",
+        "自然人 | 法人或其他组织 | 总计 |",
+        "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |",
+        "一、本年新收政府信息公开申请数量 | 25 |", "|", "|", "|", "|", "| 25 |",
+        "二、上年结转政府信息公开申请数量 |", "|", "|", "|", "|", "|", "| 0 |",
+        "三、本年度办理结果 | (一)予以公开 | 7 |", "|", "|", "|", "|", "| 7 |"]
+    _, got = _read("\n".join(lines))
+    assert _row(got, "new_received") == [25, None, None, None, None, None, 25]
+    assert _row(got, "carried_over") == [None] * 6 + [0]
+    assert _row(got, "granted") == [7, None, None, None, None, None, 7]
+
+
+def test_a_row_printed_again_at_once_with_other_numbers_is_not_read():
+    # sn-yanliang-jiguanshiwufuwuzhongxin-department-2021-53f092ba: 政府集中采购 a line per
+    # purchase, each with its own amount: which the form's cell holds is unknown.
+    lines = [
+        "第二十条第(九)项 | |||", "信息内容 | 采购项目数量 | 采购总金额 | |||",
+        "政府集中采购 | 公务用车10辆 | 1530000元 | |||",
+        "政府集中采购 | 办公区物业管理服务项目 | 350000元 | |||",
+        "三、收到和处理政府信息公开申请情况"]
+    result, got = _read("\n".join(lines))
+    assert not [k for k in got if k.startswith("active/procurement")]
+    assert any("printed again at once with other values" in w for w in result.warnings)
+
+
 def test_labels_whose_numbers_were_lost():
-    # he-xiongxian-xiang-township-2019: all labels kept, one number left (after 规章): it is
-    # that row's first cell; the others are absent, not blank. The layout shows in the labels.
+    # he-xiongxian-xiang-township-2019: all labels kept, one number left (after 规章): which of
+    # the block's three headed columns it stands in cannot be told (corpus rule 12), so no
+    # cell; the others are absent, not blank. The layout shows in the labels.
     text = "\n".join(["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年新制作数量",
                       "本年新公开数量", "对外公开总数量", "规章", "0", "规范性文件",
                       "第二十条第(五)项", "上一年项目数量", "本年增/减", "处理决定数量", "行政许可",
@@ -110,7 +141,8 @@ def test_labels_whose_numbers_were_lost():
                       "(七)总计", "五、存在的主要问题及改进情况"])
     result, got = _read(text)
     assert result.layout == GB2019
-    assert got == {"active/rules/newly_made": 0}
+    assert got == {}
+    assert any("which column each stands in cannot be told" in w for w in result.warnings)
 
 
 def test_tables_whose_numbers_are_all_lost_still_show_their_form():

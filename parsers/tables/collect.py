@@ -70,6 +70,8 @@ class Collector:
         self.cells: dict[str, CellValue] = {}
         self.warnings: list[tuple[str, str]] = []  # (table, message)
         self._repeated: set[str] = set()  # tables already warned of a second copy
+        self._last: Sequence[RowSpec] = ()  # the row placed last
+        self._conflicted: set[str] = set()  # rows printed again at once with other values
 
     def warn(self, table: str, message: str) -> None:
         self.warnings.append((table, message))
@@ -92,6 +94,19 @@ class Collector:
         rows of table 四 printed as one line of 15); ``short``: how a short row of table 三
         is placed (``fit``)."""
         table = specs[0].table
+        last, self._last = self._last, specs
+        if _name(specs) in self._conflicted:
+            return
+        if self.has_row(specs) and specs == last and self._differs(specs, values, stray):
+            # The same row printed again at once with other numbers (政府集中采购 as one line
+            # per purchase): which line, or which sum, the form's cell holds is unknown.
+            self._conflicted.add(_name(specs))
+            for spec in specs:
+                for _, key, _ in spec.cells:
+                    self.cells.pop(key, None)
+            self.warn(table, f"{_name(specs)}: printed again at once with other values; "
+                             "not read")
+            return
         if self.has_row(specs):
             if table not in self._repeated:  # a second copy of a table: say so once
                 self._repeated.add(table)
@@ -126,6 +141,16 @@ class Collector:
                                      "column of counts: kept as printed")
             cells[key] = CellValue(spec.table, spec.row, col, value, text, label,
                                    cell_source, reading.unit)
+
+
+    def _differs(self, specs: Sequence[RowSpec], values: Sequence[str],
+                 stray: Sequence[bool]) -> bool:
+        """Do ``values`` read otherwise than the cells already kept for ``specs``?"""
+        keys = [key for spec in specs for _, key, _ in spec.cells]
+        fitted = fit(values, len(keys), LEFT, stray)
+        return any(raw is not None and key in self.cells
+                   and read_value(raw).value != self.cells[key].value
+                   for key, raw in zip(keys, fitted))
 
 
 def _count_numbers(values: Sequence[str]) -> int:

@@ -54,7 +54,7 @@ _PROSE_BEFORE = frozenset("第〔【[(（/-—~～.:：#№年月日")
 # The pre-2019 statistics table: 指标名称 (…数), 计量单位, numbers (政府网站公开数条212): no
 # cell of the form.
 _OLD_UNITS = frozenset(f"数{unit}" for unit in "条件个项次份人")
-_PROSE_AFTER = frozenset("年月日号条件个项次份人户家起宗例封篇张台处所名位场轮本册万亿余多批期届"
+_PROSE_AFTER = frozenset("年月日号条件个项次份人户家起宗例封篇张台处所名位场轮本册万亿余多批期届大类种块栏"
                          "%％‰)）〕】]-—~～/:：.,，。；;、")
 _LAST_HEADER = "总计"
 LOOK_BACK = 80  # characters before a number searched for the label that owns it
@@ -162,7 +162,7 @@ def _is_mark_only(text: str) -> bool:
 def is_header(label: str) -> bool:
     """A label made of column headers only (table 四's 结果维持…总计 run, say): over the
     numbers, never the name of their row."""
-    return _HEADER.match("".join(label.split())) is not None
+    return _HEADER.match(norm(label)) is not None  # folded: 總計 heads a column too
 
 
 @functools.lru_cache(maxsize=4096)

@@ -18,8 +18,8 @@ from .schema import LAYOUTS, RowSpec, row_specs
 
 # Column id -> the words of its header (folded by ``norm``: no spaces, ASCII brackets).
 _HEADERS: dict[str, re.Pattern[str]] = {
-    "issued": re.compile(r"^本年(?:度)?制发"),
-    "repealed": re.compile(r"^本年(?:度)?废止"),
+    "issued": re.compile(r"^(?:本年(?:度)?新?)?制发"),  # 制发数量 under a cut 本年新
+    "repealed": re.compile(r"^(?:本年(?:度)?)?废止"),
     "in_force": re.compile(r"^现行有效"),
     "newly_made": re.compile(r"^本年(?:度)?新制作"),
     "newly_published": re.compile(r"^本年(?:度)?新公开"),

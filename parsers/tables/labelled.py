@@ -59,10 +59,13 @@ def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
             if placed is not None:  # one number per header: in the columns they name
                 out.add_row((placed[0],), placed[1], row.source)
                 continue
-        if row.piped and not row.cut and item.target[0].table == "active":
+        headed = (row.source == TEXT and not row.glued and item.headers is not None
+                  and tuple(col for col, _ in item.target[0].columns) == item.headers)
+        if (row.piped or headed) and not row.cut and item.target[0].table == "active":
             columns = len(item.target[0].columns)
             if 1 < columns and len([v for v in values if not is_blank(v)]) == len(values) < columns:
-                # A whole row of table 二 with a cell lost: which one cannot be told.
+                # A whole row of table 二 with a cell lost (or, under its block's headers, a
+                # row of a text that dropped blank cells): which one cannot be told.
                 out.warn("active", f"active/{item.target[0].row}: {len(values)} cells for "
                                    f"{columns} columns in a whole row: which column each "
                                    "stands in cannot be told; not read")

@@ -96,7 +96,7 @@ ActiveBlock = tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...], tupl
 ACTIVE_BLOCKS: dict[str, tuple[ActiveBlock, ...]] = {
     GB2021: (
         ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"),
-         (("rules", "规章", r"^规章$"), ("normative_documents", "行政规范性文件", r"规范性(?:文件|档案)")),
+         (("rules", "规章", r"^规章(?:\(制度\))?$"), ("normative_documents", "行政规范性文件", r"规范性(?:文件|档案)")),
          ("issued", "repealed", "in_force")),
         ("第二十条第（五）项", ("本年处理决定数量",), (("licensing", "行政许可", r"行政许可"),),
          ("decisions",)),
@@ -108,7 +108,7 @@ ACTIVE_BLOCKS: dict[str, tuple[ActiveBlock, ...]] = {
     ),
     GB2019: (
         ("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
-         (("rules", "规章", r"^规章$"), ("normative_documents", "规范性文件", r"规范性(?:文件|档案)")),
+         (("rules", "规章", r"^规章(?:\(制度\))?$"), ("normative_documents", "规范性文件", r"规范性(?:文件|档案)")),
          ("newly_made", "newly_published", "total_published")),
         ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"),
          (("licensing", "行政许可", r"行政许可"),
