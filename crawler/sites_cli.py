@@ -18,7 +18,9 @@ from archive.cli_output import CliError, ExitCode, emit
 from crawler.probe import Fetcher, ProbeError, probe
 from crawler.registry import RegistryError, load_registry, parse_site, registry_dir
 
-app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                  help="The site registry: probe a portal for its ready entry (--write saves "
+                       "it), list the sites the crawler knows.")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

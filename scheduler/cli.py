@@ -12,18 +12,35 @@ from importlib import metadata
 import typer
 from rich.console import Console
 
-from archive.cli import app as archive_app
 from archive.cli_output import EXIT_CODES_HELP, emit
 from archive.home import HomeOption, resolve_home
 from archive.redact import mask_database_url
-from archive.server import serve
-from crawler import sites_cli
-from crawler.cli import crawl, registry_sites, worker
-from crawler.registry import region_resolver
-from parsers import cli as parsers_cli
-from scheduler import commands as scheduler_commands
-from scheduler import runs_cli
 from scheduler.cli_contract import RootConfigOption, XxgkGroup, remember_root_config
+
+# The commands other packages define, imported only when one is run (``XxgkGroup.lazy``):
+# in the order `xxgk --help` lists them, after the ones below.
+COMMANDS = {
+    "crawl": "crawler.cli:crawl",
+    "worker": "crawler.cli:worker",
+    "archive": "archive.cli:app",
+    "serve": "archive.server:serve",
+    "parse": "parsers.cli:parse",
+    "reports": "parsers.cli:reports",
+    "report": "parsers.cli:report",
+    "export": "parsers.cli:export",
+    "datasette": "parsers.cli:datasette",
+    "scheduler": "scheduler.commands:app",
+    "events": "scheduler.commands:events",
+    "status": "scheduler.commands:status",
+    "runs": "scheduler.runs_cli:app",
+    "sites": "crawler.sites_cli:app",
+    "failures": "scheduler.runs_cli:failures",
+}
+
+
+class _Root(XxgkGroup):
+    lazy = COMMANDS
+
 
 app = typer.Typer(
     name="xxgk",
@@ -34,7 +51,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     rich_markup_mode=None,
-    cls=XxgkGroup,
+    cls=_Root,
     epilog=EXIT_CODES_HELP,
 )
 console = Console()
@@ -81,7 +98,7 @@ def index(
 
     Idempotent and safe while a crawl runs: each distinct payload is parsed once; documents
     that cannot be read get a recorded failure with the reason and the run goes on."""
-    parsers_cli.run_index(home, False, region_resolver(registry_sites()), as_json, workers)
+    _run_index(home, False, as_json, workers)
 
 
 @app.command()
@@ -95,24 +112,15 @@ def reindex(
 ) -> None:
     """Re-parse documents from the archive and rebuild their reports (the parser version is
     recorded with each). Without --all, the same as `xxgk index`."""
+    _run_index(home, all_, as_json, workers)
+
+
+def _run_index(home: object, all_: bool, as_json: bool, workers: int) -> None:
+    from crawler.cli import registry_sites
+    from crawler.registry import region_resolver
+    from parsers import cli as parsers_cli
+
     parsers_cli.run_index(home, all_, region_resolver(registry_sites()), as_json, workers)
-
-
-app.command()(crawl)
-app.command()(worker)
-app.add_typer(archive_app, name="archive")
-app.command()(serve)
-app.command()(parsers_cli.parse)
-app.command()(parsers_cli.reports)
-app.command()(parsers_cli.report)
-app.command()(parsers_cli.export)
-app.command()(parsers_cli.datasette)
-app.add_typer(scheduler_commands.app, name="scheduler")
-app.command()(scheduler_commands.events)
-app.command()(scheduler_commands.status)
-app.add_typer(runs_cli.app, name="runs")
-app.add_typer(sites_cli.app, name="sites")
-app.command()(runs_cli.failures)
 
 
 def main() -> None:

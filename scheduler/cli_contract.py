@@ -18,11 +18,12 @@ the whole command tree once when it is built and
 
 from __future__ import annotations
 
+import importlib
 import os
 from copy import copy
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
@@ -103,26 +104,66 @@ def _contract_params() -> dict[str, Any]:
 
 
 def _commands(group: Any) -> list[Any]:
-    """Every command and sub-group below ``group``, depth first."""
+    """Every command and sub-group below ``group``, depth first (loaded ones)."""
     found = []
-    for command in group.commands.values():
+    for command in getattr(group, "commands", {}).values():
         found.append(command)
         if hasattr(command, "commands"):
             found += _commands(command)
     return found
 
 
+def _keep_contract(command: Any) -> None:
+    """``--home`` and ``--config`` on the command, the exit codes in its help."""
+    names = {param.name for param in command.params}
+    command.params += [copy(param) for name, param in _contract_params().items()
+                       if name not in names]
+    if not command.epilog:
+        command.epilog = EXIT_CODES_HELP
+
+
+def _load_command(name: str, target: str) -> Any:
+    """The Click command for ``module:attribute``: a Typer sub-app's group, or a function's
+    command built as the root's own commands are."""
+    module, attribute = target.split(":")
+    found = getattr(importlib.import_module(module), attribute)
+    if isinstance(found, typer.Typer):
+        command = typer.main.get_command(found)
+    else:
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name=name)(found)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
 class XxgkGroup(TyperGroup):
-    """The `xxgk` root group (``typer.Typer(cls=XxgkGroup)``)."""
+    """The `xxgk` root group (``typer.Typer(cls=XxgkGroup)``).
+
+    ``lazy`` (set by a subclass) names the commands that live in other modules, as
+    ``"module:attribute"`` (a ``typer.Typer`` sub-app or a command function): each is imported
+    when it is asked for, so `xxgk archive get` does not import Scrapy, the parsers and their
+    regular expressions (about a second, in a command that scripts and tests run hundreds of
+    times); `xxgk --help` imports them all to list them."""
+
+    lazy: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         for command in _commands(self):
-            names = {param.name for param in command.params}
-            command.params += [copy(param) for name, param in _contract_params().items()
-                               if name not in names]
-            if not command.epilog:
-                command.epilog = EXIT_CODES_HELP
+            _keep_contract(command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in self.lazy if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in self.lazy:
+            command = _load_command(cmd_name, self.lazy[cmd_name])
+            for part in (command, *_commands(command)):
+                _keep_contract(part)
+            self.add_command(command, cmd_name)
+        return command
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta[ARGS_KEY] = list(args)

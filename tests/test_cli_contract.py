@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import click
 import pytest
 
 SAMPLE = Path(__file__).parent / "fixtures" / "real_samples" / \
@@ -187,7 +188,9 @@ def _command_paths() -> list[list[str]]:
     from scheduler.cli import app
 
     def walk(group, prefix: list[str]) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
-        for name, command in group.commands.items():
+        context = click.Context(group)
+        for name in group.list_commands(context):  # the root's are imported when asked for
+            command = group.get_command(context, name)
             yield [*prefix, name]
             if hasattr(command, "commands"):
                 yield from walk(command, [*prefix, name])
