@@ -1,8 +1,11 @@
 """The bytes of every file the portals serve as downloads: report attachments (DOCX, DOC,
 PDF), table images and charts, report templates, ordinary attachments and the 20 MB bundle.
 
-Files are made on first request and kept (DOC/PDF on disk, see ``render_office``), so
-starting the simulator stays fast; ``warm()`` converts the office files ahead of time in a
+Files are made on first request and kept: in memory for this simulator, and on disk beside
+the office cache (``rendered/``), keyed by the sha256 of what they are made from and of the
+simulator's own code. Making them is most of a crawl's cost in the suite (python-docx, the
+scanned-PDF and PNG renderers: about 25 s of CPU for the seed world) and every test that starts
+a fresh simulator would pay it again; ``warm()`` converts the office files ahead of time in a
 background thread.
 """
 
@@ -11,15 +14,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import pickle
+import tempfile
 import threading
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 from .document import PARA, TABLE, TITLE, Block
 from .forms import SCANNED_PDF
 from .render_docx import report_docx
 from .render_office import OfficeConverter
-from .tables import build_grids, cell_keys, Grid
+from .tables import Grid, build_grids, cell_keys
 from .world import ATTACHMENT_RENDERINGS, DOCX, Attachment, Report, World
 
 log = logging.getLogger(__name__)
@@ -57,10 +64,29 @@ class Assets:
         with self._lock:
             cached = self._cache.get(key)
         if cached is None:
-            cached = self._make(att, as_of)
+            cached = self._from_disk(att, as_of)
             with self._lock:
                 self._cache[key] = cached
         return cached
+
+    def _from_disk(self, att: Attachment, as_of: date) -> bytes:
+        """The bytes from the disk cache, made and stored there when missing (atomically:
+        several simulators, in several processes, share the folder)."""
+        path = self.converter.cache_dir.parent / "rendered" / f"{_inputs_digest(att, as_of)}.bin"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+        made = self._make(att, as_of)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+            with os.fdopen(fd, "wb") as out:
+                out.write(made)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only or full cache folder costs speed, not bytes
+            log.warning("render cache not written (%s): %s", path, exc)
+        return made
 
     def _make(self, att: Attachment, as_of: date) -> bytes:
         if att.role == "report":
@@ -110,6 +136,26 @@ class Assets:
         thread = threading.Thread(target=run, name="portalsim-office-warm", daemon=True)
         thread.start()
         return thread
+
+
+@functools.cache
+def _code_version() -> bytes:
+    """The simulator's own source: a change to any renderer makes new cache keys."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _inputs_digest(att: Attachment, as_of: date) -> str:
+    """What an attachment's bytes are made from, as ``_make`` reads it."""
+    parts: tuple[object, ...] = (att.role, att.ext, att.hex, att.showname)
+    if att.report is not None:
+        report = att.report
+        grids = grids_for(report, as_of)
+        parts += (report.rid, report.rendering, report.form, report.unit.name, report.blocks,
+                  sorted(grids.items()), att.block, att.table)
+    return hashlib.sha256(_code_version() + pickle.dumps(parts, protocol=4)).hexdigest()
 
 
 @functools.cache
