@@ -74,7 +74,7 @@ def is_sentence(text: str) -> bool:
     return len(text) > _MAX_TITLE or bool(_SENTENCE.search(text))
 
 
-_NAMES_BODY = re.compile(r"(?:政府(?!信息)|办事处|街道|[镇乡县区市旗州局委厅办院]).{0,12}?(?:\d{4}|[〇零一二三四五六七八九]{4})?"
+_NAMES_BODY = re.compile(r"(?:政府(?!信息)|办事处|街道|[镇乡县区市旗州盟省局委厅办院]).{0,12}?(?:\d{4}|[〇零一二三四五六七八九]{4})?"
                          r"年?度?(?:政府信息公开|政务公开|信息公开)")
 _YEARED = re.compile(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}")
 
@@ -114,7 +114,12 @@ def title_from_lines(lines: Sequence[str]) -> str | None:
         first = next((clean_title(line) for line in lines if line.strip()), "")
         match = _LEADING_TITLE.match(first)
         return match.group(1) if match and reads_as_title(match.group(1)) else None
-    return next((line for line in head if not _chrome(line)), None)
+    # A title garbled past recognition (…2023年政府信息公开 工作告年度报) still names the body and
+    # its year, where the first line may be the portal's name.
+    garbled = next((line for line in head if _YEARED.search(line) and _NAMES_BODY.search(
+        simplified(line)) and re.search(r"信息公开|政务公开", line) and not _chrome(line)
+        and not DECOY_TITLE.search(simplified(line))), None)
+    return garbled or next((line for line in head if not _chrome(line)), None)
 
 
 def _head(lines: Sequence[str]) -> list[str]:

@@ -279,6 +279,16 @@ _OVERVIEW = ("一、总体情况", "（一）主动公开", "全年主动公开�
     (["當前位置: 首頁>> 工作動態>> 地方政務", "內蒙古自治區2012年政府信息公開工作年度報告",
       "本報告所列數據統計期限自2012年1月1日起，截止2012年12月31日。"],
      "內蒙古自治區", 2012, "內蒙古自治區2012年政府信息公開工作年度報告"),
+    # ln-liaoning-province-2015-57b4fa5b: a reprint's label before the short title; the full
+    # title, which names the province, below.
+    (["每日一报 | 辽宁2015年政府信息公开工作年度报告", "辽宁省人民政府办公厅 2016-04-15",
+      "辽宁省2015年度政府信息公开工作报告(全文)"],
+     "辽宁省", 2015, "辽宁省2015年度政府信息公开工作报告(全文)"),
+    # ln-changtu-qijiazizhen-township-2023-75f26fbf: the portal's name first, the title garbled
+    # (工作告年度报), the 来源 the portal's office.
+    (["昌图县人民政府 The People's Government of Changtu Municipality", "政府信息公开",
+      "昌图县七家子镇2023年政府信息公开 工作告年度报", "来源:昌图县人民政府办公室 时间:2024-01-31"],
+     "昌图县七家子镇", 2023, "昌图县七家子镇2023年政府信息公开工作告年度报"),
 ])
 def test_titles_behind_page_chrome(lines: list[str], org: str, year: int, title: str) -> None:
     doc = _text(*lines, *_OVERVIEW)
