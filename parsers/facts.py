@@ -188,7 +188,7 @@ _RULES = (
           rf"{_N}(?:件|个|份|条)"),
     _rule("applications_received",
           rf"{_CLAUSE_START}(?:我|本)?(?:苏木|镇|乡|街道|局|区|县|市|旗|委|办|单位|机关)?"
-          rf"依申请公开(?:政府信息)?{_TOTAL}{_N}(?:件|次|条){_NOT_INCLUDING}", _not_a_part),
+          rf"依申请公开(?:政府信息|信息)?{_TOTAL}{_N}(?:件|次|条){_NOT_INCLUDING}", _not_a_part),
     _rule("applications_received",  # 共收到群众网上申请105件,快递17件,合计122件
           rf"{_RECEIVED}[^。；;]{{0,16}}?申请(?:{NUMBER})件[^。；;]{{0,24}}?[,，](?:合计|共计|总计){_N}件"),
     _rule("applications_received",  # 2019年依申请公开共受理2件
@@ -252,6 +252,11 @@ _RULES = (
           _after_application),
     _rule("applications_processed",  # 办理政府信息依申请公开件8件 (not 处理…件98件,办结99件: in hand)
           rf"办理{_ON_REQUEST}件{_TOTAL}{_N}(?:件|个|份){_UNFINISHED_TOO}", _processed_in_whole),
+    _rule("applications_processed",  # 共办理公民、法人和其他组织提出的政府信息公开申请71件 (rule 6)
+          rf"办理(?:了)?{_GAP}{{0,20}}?(?:{_ASKED}|{_ON_REQUEST}){_TOTAL}{_N}(?:件|个|份){_UNFINISHED_TOO}",
+          _processed_in_whole),
+    _rule("applications_processed",  # 无依申请公开事项办理记录
+          r"(?:无|没有)依申请公开(?:事项)?(?:的)?(?:办理|处理)(?:记录|情况)"),
     _rule("applications_processed",  # 共办理4件政府信息公开申请: the count before the requests
           rf"(?:办理|处理|办结)(?:了)?{_TOTAL}{_N}(?:件|个|份)(?:的)?(?:{_ASKED}|{_ON_REQUEST}(?:申请|事项)?)"
           rf"{_UNFINISHED_TOO}", _processed_in_whole),
@@ -286,7 +291,7 @@ _RULES = (
           rf"(?:结转|转)(?:至|到|入)?(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)?(?:的)?{_N}(?:件|个|份)",
           _after_application),
     _rule("applications_carried_forward",  # …办结的5件申请中…。另2件申请按规定结转下年度继续办理
-          rf"另{_N}(?:件|个|份)(?:申请)?(?:按规定|依法)?(?:结转|转|顺延){_NEXT_YEAR}"),
+          rf"另{_N}(?:件|个|份|例)(?:申请)?(?:按规定|依法)?(?:结转|转|顺延){_NEXT_YEAR}"),
     _rule("applications_carried_forward",  # (2022年…) 剩余4件转2023年办理: the year after
           rf"(?:剩余|剩下|尚有|还有){_N}(?:件|个|份)(?:申请)?(?:结转|转|顺延)(?:至|到|入)?"
           rf"(?P<y>\d{{4}})年(?:度)?(?:继续)?(?:办理|处理)"),

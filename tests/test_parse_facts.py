@@ -269,6 +269,16 @@ def _prose_cells(*paragraphs: str) -> dict[str, int | float | None]:
     ("无依申请公开和复议、诉讼和申诉的情况。", {"new_received": 0, "review": 0}),
     ("因政务信息公开工作被申请行政复议的案件有9件,结果维持2件。", {"review": 9}),
     ("全年有3起因政府信息公开申请提起的行政复议。", {"review": 3}),
+    # ln-liaoyang-city-2019, js-zhangjiagang-tangqiaozhen, nm-zhalaiteqi-haolibaozhen,
+    # bj-dongcheng-jianguomenjiedao: 办理 with words between it and the requests (rule 6), no
+    # record of handling, 例.
+    ("共办理公民、法人和其他组织提出的政府信息公开申请71件,依法依规满足公众相关政府信息需求。",
+     {"total_processed": 71}),
+    ("全年办理涉及拆迁、征地等事宜依申请公开3件,都已按照规范答复完毕。", {"total_processed": 3}),
+    ("2023年全年,好力保镇未收到公民、法人或其他组织提出的政府信息公开申请,无依申请公开事项办理记录。",
+     {"new_received": 0, "total_processed": 0}),
+    ("新收的2件政府信息公开申请,申请人的类别均为自然人,其中1例已答复,另1例结转下年度继续办理。",
+     {"carried_forward": 1}),
 ])
 def test_prose_cells(text: str, expected: dict[str, int]) -> None:
     assert _prose_cells(text) == expected
