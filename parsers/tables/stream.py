@@ -118,7 +118,6 @@ class _Tokens:
         self.double_spaced = double_spaced
         self.empty_cells = empty_cells  # lines that are an HTML cell's <p>&nbsp;</p>
         self.blanks = 0  # blank lines since the last line with text
-        self.lone_pipe = False  # the last line with text was a lone ``|``
 
     def line(self, n: int, raw: str) -> None:
         if raw.startswith("\t"):  # the seeds: a cell a line, led by a tab
@@ -146,9 +145,8 @@ class _Tokens:
                 self.blanks += 1
             return
         blanks, self.blanks = self.blanks, 0
-        lone_pipe, self.lone_pipe = self.lone_pipe, text == "|"
         if "|" in text:
-            self._piped(n, text, lone_pipe)
+            self._piped(n, text)
         elif "\t" in text:
             self._row(n, text.split("\t"))
         elif self.pending is not None:
@@ -163,11 +161,11 @@ class _Tokens:
         return (last is not None and last is not BREAK and len(text) <= MAX_CONTINUATION
                 and not HEADING.match(text) and "|" not in text)
 
-    def _piped(self, n: int, text: str, after_lone_pipe: bool = False) -> None:
-        # A whole row, | a | b |; but after a lone | line (a row whose cells a page put a
-        # line each, blanks as bare pipes: "自然人 | 25 |", "|", "|", "| 25 |") its first pipe
-        # ends the blank cell before it, as every pipe of that row does.
-        if text.startswith("|") and text.strip("| ") and not after_lone_pipe:
+    def _piped(self, n: int, text: str) -> None:
+        # A whole row, | a | b |; but inside a row whose cells the lines before ended with
+        # pipes (blank cells as line breaks: "自然人 | 25 |", "|", "| 4 | 3 |", "| 25 |"), its
+        # first pipe ends the cell before it, as every pipe of that row does.
+        if text.startswith("|") and text.strip("| ") and self.pending is None:
             parts = pipe_row(text)
             if parts is not None:
                 self._row(n, parts, piped=text.endswith("|"))

@@ -75,6 +75,18 @@ def pipe_rows(grid: Grid) -> Lines:
     return lines
 
 
+def pipe_blank_lines(grid: Grid) -> Lines:
+    """A row's cells joined by `` | `` and ended by `` |``, a blank cell a line break (its
+    ``<td>`` held a ``<br>``): blank cells show as lines of one ``|``, and the cell after them
+    as ``| 25 |``. Copied from gd-liwan-fagaiju-department-2020-cfc637ad (广州市荔湾区发改局):
+    ``一、本年新收政府信息公开申请数量 | 25 |`` / ``|`` / ``|`` / ``|`` / ``|`` / ``| 25 |``."""
+    lines: Lines = []
+    for row in grid.rows:
+        joined = " | ".join(_td(cell) or "\n" for cell in row) + " |"
+        lines += [part.strip() for part in joined.split("\n")]
+    return lines
+
+
 def cells_blank_separated(grid: Grid) -> Lines:
     """One cell per line, an empty line between cells (how a page with a ``<p>`` per cell reads
     as text). Copied from cq-rongchang-hebaozhen-township-2020-43c257b3 (荣昌区河包镇):

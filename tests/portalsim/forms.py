@@ -46,6 +46,8 @@ P_CELLS_NBSP = "p_cells_nbsp"  # qh-huzhu-zhengwufuwuzhongxin-department-2020-de
 READING_AIDS = "reading_aids"  # sn-ningqiang-minzhengju-department-2023-c3dde74e
 # Table 二's labels carrying the filling instructions: 上一年项目数量(指2019年事项数):
 INSTRUCTION_LABELS = "instruction_labels"  # hb-wuhan-shengtaihuanjingju-department-2020-672782fe
+# Pipe rows whose blank cells are line breaks (lines of one |, then | 25 |):
+PIPE_BLANK_LINES = "pipe_blank_lines"  # gd-liwan-fagaiju-department-2020-cfc637ad
 # Form of a prose-only report.
 PROSE_NUMBERS = "prose_numbers"  # sentences of hb-hanyang, sh-baoshan-wusong, sn-xixian
 # Form of a PDF attachment: image-only, as scanned (tests/fixtures/real/derived/).
@@ -54,7 +56,7 @@ SCANNED_PORTALS = ("jiaxiang", "hongze")  # one scan each: OCR costs ~10 s a rep
 
 FIRST_FORMS = (CELLS_PIPE_ROWEND, CELLS_BARE, PIPE_ROWS, PIPE_MARKDOWN, PDF_TEXT, P_CELLS,
                DIV_CELLS, ROWSPAN_LOST, TRADITIONAL, ZERO_WORDS)
-LATER_FORMS = (P_CELLS_NBSP, READING_AIDS, INSTRUCTION_LABELS)
+LATER_FORMS = (P_CELLS_NBSP, READING_AIDS, INSTRUCTION_LABELS, PIPE_BLANK_LINES)
 PAGE_FORMS = FIRST_FORMS + LATER_FORMS
 NEEDS_NO_BLANKS = frozenset({PDF_TEXT, P_CELLS, DIV_CELLS, CELLS_BARE})
 # Forms whose labels are drawn split over lines (商业/企业), as in the files they copy.
@@ -119,6 +121,8 @@ def _fits(report: Report, form: str) -> bool:
         return False  # the corpus file shows the 2021 form only
     if form == INSTRUCTION_LABELS and report.layout != "gb2019":
         return False  # the instructions are written into the 2019 form's labels
+    if form in (P_CELLS_NBSP, PIPE_BLANK_LINES):  # forms there to show blank cells
+        return any(c.value is None for c in report.versions[0].cells.values())
     if form == P_CELLS_NBSP:  # the form is there to show blank cells as <p>&nbsp;</p>
         return any(c.value is None for c in report.versions[0].cells.values())
     if form in NEEDS_NO_BLANKS:

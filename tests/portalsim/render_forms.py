@@ -27,6 +27,7 @@ from .forms import (
     P_CELLS_NBSP,
     PAGE_FORMS,
     PDF_TEXT,
+    PIPE_BLANK_LINES,
     PIPE_MARKDOWN,
     PIPE_ROWS,
     READING_AIDS,
@@ -61,7 +62,7 @@ def _broken_lines_html(lines: list[str]) -> str:
 
 def _grid_lines(form: str, grid: Grid) -> list[str]:
     return {CELLS_PIPE_ROWEND: flatten.cells_pipe_rowend, CELLS_BARE: flatten.cells_bare,
-            PIPE_ROWS: flatten.pipe_rows}[form](grid)
+            PIPE_ROWS: flatten.pipe_rows, PIPE_BLANK_LINES: flatten.pipe_blank_lines}[form](grid)
 
 
 def _cells_html(grid: Grid, tag: str) -> str:
