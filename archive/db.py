@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+# Alembic, imported when a database needs migrating, announces its plugins at INFO: noise in
+# a command's log (and on stderr, where an error must be one line).
+logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 
