@@ -121,8 +121,9 @@ def _fits(report: Report, form: str) -> bool:
         return False  # the corpus file shows the 2021 form only
     if form == INSTRUCTION_LABELS and report.layout != "gb2019":
         return False  # the instructions are written into the 2019 form's labels
-    if form in (P_CELLS_NBSP, PIPE_BLANK_LINES):  # forms there to show blank cells
-        return any(c.value is None for c in report.versions[0].cells.values())
+    if form == PIPE_BLANK_LINES:  # an article page with blank cells, as the corpus file is
+        return not report.on_endpoint and report.article is not None and any(
+            c.value is None for c in report.versions[0].cells.values())
     if form == P_CELLS_NBSP:  # the form is there to show blank cells as <p>&nbsp;</p>
         return any(c.value is None for c in report.versions[0].cells.values())
     if form in NEEDS_NO_BLANKS:
