@@ -341,11 +341,30 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
         return None
     if _TOWNSHIP.search(org):
         org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
+    org = _place_office(org, text) or org
     if not (from_title and _OFFICE.search(from_title)):  # a title naming an office is its own
         org = _speaker(org, text, contact_office, compiled=org == compiler)
     fuller = [n for n in (from_opening, contact, signature_org, publisher)
               if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
     return max(fuller, key=len) if fuller else org
+
+
+def _place_office(place: str, text: str) -> str | None:
+    """A title that names a place (昆明市2009年…年度报告) over an overview whose subject is its
+    government's office (2009年度，市政府办公厅按照…): the office's own report, named in the
+    fullest form the text writes (昆明市人民政府办公厅), else not."""
+    if not _PLACE_ONLY.fullmatch(place):
+        return None
+    subject = _subject_org(text)
+    office = _GOVERNMENT_OFFICE.fullmatch(subject or "")
+    if office is None or not place.endswith(office.group(1)):
+        return None
+    written = re.search(rf"{re.escape(place)}(?:人民)?政府{office.group(2)}", text)
+    return written.group(0) if written else None
+
+
+_PLACE_ONLY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)")
+_GOVERNMENT_OFFICE = re.compile(r"([省市州盟区县旗])(?:人民)?政府(办公厅|办公室)")
 
 
 def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) -> str:

@@ -457,3 +457,16 @@ def test_the_publication_month_is_not_the_year() -> None:
 def test_excerpts_without_a_title_that_are_reports(lines: list[str]) -> None:
     verdict, reason = is_report(_text(*lines))
     assert verdict, reason
+
+
+def test_a_place_title_over_its_government_offices_own_work() -> None:
+    # yn-kunming-zhengfubangongting-department-2009-93fe43c1: the title names the city, the
+    # overview's subject is the city government's office, whose full name the text writes.
+    doc = _text("昆明市2009年政府信息公开工作年度报告", "市工业和信息化委员会:",
+                "市政府办公厅于2008年1月印发了《昆明市人民政府办公厅关于抓紧做好施行条例准备工作的通知》。"
+                "2009年度,市政府办公厅按照国务院、省、市政府信息公开的有关文件精神,积极开展政府信息公开工作。")
+    assert read_metadata(doc).org == "昆明市人民政府办公厅"
+    # Without the office as the overview's subject, the title's place stands.
+    doc = _text("昆明市2009年政府信息公开工作年度报告",
+                "2009年度,全市各级行政机关按照国务院、省政府信息公开的有关文件精神,积极开展政府信息公开工作。")
+    assert read_metadata(doc).org == "昆明市"
