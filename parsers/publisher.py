@@ -38,7 +38,7 @@ _WORK_OF = re.compile(r"(?:结合|\d{4}年度?)([^，,。和及\d]{2,20}?)(?:及
 _COMPILED_AS = re.compile(r"编制(?:了)?《?([^，,。《\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
 # 现将咸阳市人民政府2022年政府信息公开工作年度报告予以公开, 现将茅坪回族镇2022年度…报告如下.
 _REPORTED_BEFORE_YEAR = re.compile(r"现将([^。，,；;\d]{2,30}?)\d{4}年度?(?:政府信息公开|政务公开|信息公开)")
-_COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|具体|负责|在|编制|编写|制作|汇总)")
+_COMPILED_BY = re.compile(r"由([^。，,；;由]{2,40}?)(?=按照|根据|依据|依照|结合|具体|负责|在|编制|编写|制作|汇总|综合(?=各|全))")
 _COMPILING = re.compile(r"[^。]{0,300}?(?:编制|编写|制作|汇总)")
 _CONTACT = re.compile(r"(?:请|可|欢迎|敬请|或)(?:直接)?(?:与|同|向)(.{2,40}?)(?:联系|联络|[（(](?:地址|电话))"
                       r"|请联系(.{2,40}?)[，,（(]")
@@ -346,7 +346,19 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
         org = _speaker(org, text, contact_office, compiled=org == compiler)
     fuller = [n for n in (from_opening, contact, signature_org, publisher)
               if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
-    return max(fuller, key=len) if fuller else org
+    return max(fuller, key=len) if fuller else _written_government(org, text)
+
+
+def _written_government(org: str, text: str) -> str:
+    """市政府 (县政府, 区政府), the government a report calls by its kind alone, in the one
+    full form the text writes for a government of that kind (上海市人民政府); else as it is."""
+    kind = re.fullmatch(r"([省市县区旗])(?:人民)?政府", org)
+    if kind is None:
+        return org
+    written = set(re.findall(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2,8}}{kind.group(1)}人民政府)"
+                             rf"|(?<=[《“])([\u4e00-\u9fff]{{2,8}}{kind.group(1)}人民政府)", text))
+    names = {re.sub(r"^[请与向由和及对在为从把将被的了]+", "", a or b) for a, b in written}
+    return names.pop() if len(names) == 1 else org
 
 
 def _place_office(place: str, text: str) -> str | None:

@@ -470,3 +470,13 @@ def test_a_place_title_over_its_government_offices_own_work() -> None:
     doc = _text("昆明市2009年政府信息公开工作年度报告",
                 "2009年度,全市各级行政机关按照国务院、省政府信息公开的有关文件精神,积极开展政府信息公开工作。")
     assert read_metadata(doc).org == "昆明市"
+
+
+def test_a_government_called_by_its_kind_is_named_as_the_text_writes_it() -> None:
+    # sh-shanghai-province-2012-7a7981c8: compiled by 市政府办公厅 from every body's report (rule
+    # 10: the government's), whose one written full form is in a cited notice's title.
+    doc = _text("一、概述",
+                "2012年度报告根据《中华人民共和国政府信息公开条例》的要求,由市政府办公厅综合各区(县)"
+                "人民政府和市政府各委、办、局的政府信息公开年度报告编制而成。",
+                "2012年,本市认真贯彻《上海市人民政府办公厅关于做好2012年政府信息公开工作的通知》。")
+    assert read_metadata(doc).org == "上海市人民政府"
