@@ -134,15 +134,31 @@ def _year(text: str, title: str | None, own_title: str | None, url: str | None) 
     for found in (_year_in(title), _year_in(own_title)):
         if found:
             return found
+    head = text[:OPENING_CHARS]
     for pattern in (_STAT_PERIOD, PUBLISHED_AS):
-        match = pattern.search(text[:OPENING_CHARS])
+        match = pattern.search(head)
         if match and (year := _as_year(next((g for g in reversed(match.groups()) if g), ""))):
-            return year
+            return (_restated_year(head) or year) if pattern is PUBLISHED_AS else year
     if url and (match := _URL_YEAR.search(url)):
         return int(match.group(1))
     # The overview usually opens with the year (2022年，我镇…).
     match = re.search(r"(20\d{2})年(?!\d{1,2}月)", text[:OPENING_CHARS])  # not 2021年3月，报告发布
     return int(match.group(1)) if match else None
+
+
+def _restated_year(head: str) -> int | None:
+    """The year an opening restates (现将2025年度工作报告如下) when the overview opens with it
+    too (一、总体情况 2025年…): it wins over the year of a 现公布…2024年…年度报告 left from the
+    year before (jl-taonan-wafangzhen-township-2025)."""
+    restated = _RESTATED.search(head)
+    overview = _OVERVIEW_YEAR.search(head)
+    if restated and overview and restated.group(1) == overview.group(1):
+        return int(restated.group(1))
+    return None
+
+
+_RESTATED = re.compile(r"现将(20\d{2})年度?[^。]{0,20}?报告如下")
+_OVERVIEW_YEAR = re.compile(r"一、总体情况\s*(20\d{2})年")
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -480,3 +480,12 @@ def test_a_government_called_by_its_kind_is_named_as_the_text_writes_it() -> Non
                 "人民政府和市政府各委、办、局的政府信息公开年度报告编制而成。",
                 "2012年,本市认真贯彻《上海市人民政府办公厅关于做好2012年政府信息公开工作的通知》。")
     assert read_metadata(doc).org == "上海市人民政府"
+
+
+def test_an_opening_that_restates_its_year_as_the_overview_does() -> None:
+    # jl-taonan-wafangzhen-township-2025-f0878b50: 现公布…2024年…年度报告 left from the year
+    # before, then 现将2025年度工作报告如下 and an overview on 2025.
+    doc = _text("根据《中华人民共和国政府信息公开条例》,现公布洮南市瓦房镇人民政府2024年政府信息公开工作"
+                "年度报告,本报告由“总体情况”等六个部分组成。现将2025年度工作报告如下:",
+                "一、总体情况", "2025年瓦房镇人民政府按照上级部门工作要求,不断加强政府信息公开力度。")
+    assert read_metadata(doc).year == 2025
