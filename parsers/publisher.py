@@ -61,9 +61,12 @@ _SUBJECT = re.compile(
 # the body.
 _KINDS = ("县", "区", "市", "旗", "镇", "乡", "街道", "苏木")
 _SELF = re.compile(f"我({'|'.join(_KINDS)})")
-# (我苏木成立哈日诺尔苏木政府信息公开领导小组: a group set up is named after its body.)
+# (我苏木成立哈日诺尔苏木政府信息公开领导小组: a group set up is named after its body; 完善横山镇
+# 信息公开工作机制: the work improved is the body's own.)
 _NAMED_AFTER_BREAK = {kind: re.compile(rf"(?:^|[，,。；;：:、\n（(“《]|成立)((?:(?!成立)[\u4e00-\u9fff]){{2,10}}?{kind})"
-                                       r"(?=(?:人民)?政府|办事处|党委|党工委)")
+                                       r"(?=(?:人民)?政府|办事处|党委|党工委)"
+                                       rf"|(?:完善|健全)((?:(?!完善|健全)[\u4e00-\u9fff]){{2,10}}?{kind})"
+                                       r"(?=信息公开|政务公开)")
                       for kind in _KINDS}
 # 我局, 本委, 我厅, or a sentence that opens with bare 街道 (街道收到依申请公开…): the report's own
 # body, of that kind (``_self_body``).
@@ -269,7 +272,7 @@ def _self_named(text: str) -> str | None:
     if not self_ref:
         return None
     for match in _NAMED_AFTER_BREAK[self_ref.group(1)].finditer(text[:OPENING_CHARS * 2]):
-        if name := clean_org(match.group(1)):
+        if name := clean_org(match.group(1) or match.group(2)):
             return name
     return None
 

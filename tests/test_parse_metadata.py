@@ -489,3 +489,11 @@ def test_an_opening_that_restates_its_year_as_the_overview_does() -> None:
                 "年度报告,本报告由“总体情况”等六个部分组成。现将2025年度工作报告如下:",
                 "一、总体情况", "2025年瓦房镇人民政府按照上级部门工作要求,不断加强政府信息公开力度。")
     assert read_metadata(doc).year == 2025
+
+
+def test_a_township_named_once_as_the_body_whose_work_is_improved() -> None:
+    # sc-anju-hengshanzhen-township-2022-3c3bf877: 我镇 throughout, the town's name once.
+    doc = _text("一、总体情况", "我镇认真贯彻《中华人民共和国政府信息公开条例》精神,主动公开政府信息76条。",
+                "2022年度我镇未收到任何形式的依申请公开政府信息。",
+                "一是进一步健全完善横山镇信息公开工作机制,二是加强学习。")
+    assert read_metadata(doc).org == "横山镇"
