@@ -255,6 +255,22 @@ def _subject_org(text: str) -> str | None:
     return None
 
 
+def _counted_subject(text: str) -> str | None:
+    """The overview's subject; but where that is a government office and a township (street)
+    is the subject of the report's own counts (2024年,寻召乡主动公开政务信息数545条), the
+    township: the office's sentence a template's leftover (he-pingxiang-xunzhaoxiang)."""
+    subject = _subject_org(text)
+    if subject and _OFFICE.search(subject):
+        counted = _COUNTING_TOWNSHIP.search(text[:OPENING_CHARS])
+        if counted and (name := clean_org(counted.group(1))):
+            return name
+    return subject
+
+
+_COUNTING_TOWNSHIP = re.compile(r"(?:\d{4}年度?[，,]?)([\u4e00-\u9fff]{2,8}?(?:镇|乡|街道))"
+                                r"(?=主动公开|共收到|收到|没有收到|未收到|共受理|受理)")
+
+
 def _inside_title(text: str, at: int) -> bool:
     """Whether ``at`` lies inside another document's title (《2017年浙江省政务公开工作要点》),
     whose names are not the report's; the report's own title (编制了《2021年色威镇…年度报告》) is."""
@@ -338,8 +354,9 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     contact_name = _contact_name(text)
     contact = _contact_org(contact_name, text)
     contact_office = _contact_office(contact_name)
-    org = (_reconcile(from_title, from_opening, publisher) or signature_org or _subject_org(text)
-           or _self_named(text) or publisher or contact or _self_body(text))
+    org = (_reconcile(from_title, from_opening, publisher) or signature_org
+           or _counted_subject(text) or _self_named(text) or publisher or contact
+           or _self_body(text))
     if org is None:
         return None
     if _TOWNSHIP.search(org):

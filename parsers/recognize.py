@@ -60,6 +60,8 @@ _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^。，,]{0
 # A title that names an annual report without saying of what.
 _SHORT_TITLE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:年报|报告)|年度报告|年报")
 _OVERVIEW_OPENING = re.compile(r"一、概述[^。]{0,200}?。?[^。]{0,10}?\d{4}年[^。]{0,200}?政府信息公开(?:工作)?")
+_OLD_OUTLINE = ("依申请公开的政府信息情况", "咨询处理情况", "复议、诉讼和申诉情况", "收费及减免情况",
+                "存在的主要问题")
 _MIN_BODY_SECTIONS = 3  # without a report title, the body alone must show this many
 # The opening is looked for this far: a stored page puts a dozen lines of chrome above it.
 _HEAD_LINES = 20
@@ -127,6 +129,12 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
     if sections[:1] == [1] and (_requests_counted(folded_text(doc))
                                 or _NONE_RECEIVED.search(folded_text(doc))):
         return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
+    # …or a later page of an older report: three of its outline's headings (咨询处理情况,
+    # 复议、诉讼和申诉情况, 收费及减免情况, 存在的主要问题) and the year's requests counted.
+    folded = folded_text(doc)
+    if (sum(1 for heading in _OLD_OUTLINE if heading in folded) >= 3
+            and _requests_counted(folded)):
+        return True, f"no report title, but an older report's outline and its requests; {evidence}"
     # …or with the older reports' 一、概述 and a first paragraph on the year's disclosure work
     # (2009年,本市各级政府部门…政府信息公开各项工作取得了新进展).
     if _OVERVIEW_OPENING.match(head):

@@ -497,3 +497,26 @@ def test_a_township_named_once_as_the_body_whose_work_is_improved() -> None:
                 "2022年度我镇未收到任何形式的依申请公开政府信息。",
                 "一是进一步健全完善横山镇信息公开工作机制,二是加强学习。")
     assert read_metadata(doc).org == "横山镇"
+
+
+def test_a_template_leftover_office_loses_to_the_township_the_counts_are_of() -> None:
+    # he-pingxiang-xunzhaoxiang-township-2024-54b1938b: the overview's first sentence names
+    # the county office (copied from its template), every count is the township's.
+    doc = _text("一、总体情况", "2024年,平乡县人民政府办公室认真落实党中央、国务院和省、市决策部署。",
+                "1.公开数量。2024年,寻召乡主动公开政务信息数545条。",
+                "3.公开形式。通过寻召乡人民政府公众号等新闻网络媒体公开。")
+    assert read_metadata(doc).org == "寻召乡人民政府"
+
+
+def test_a_later_page_of_an_older_report_is_a_report() -> None:
+    # gs-lanzhou-city-2011-58d918dc: page 2 of a paginated copy, no title, the old outline.
+    from parsers.recognize import is_report
+
+    doc = _text("(二)依申请公开的政府信息情况",
+                "2011年度,兰州市共收到申请政府信息公开26件(次),各有关部门均及时给予了认真答复。",
+                "(三)咨询处理情况", "2011年度,兰州市各部门共接受公众政府信息公开咨询约1.8万人次。",
+                "(四)复议、诉讼和申诉情况", "(五)政府信息收费及减免情况", "全年受理依申请公开的信息均未收费。",
+                "三、存在的主要问题及下一步工作打算")
+    assert is_report(doc)[0]
+    assert not is_report(_text("(三)咨询处理情况", "(四)复议、诉讼和申诉情况", "(五)政府信息收费及减免情况",
+                               "请各单位按上述提纲编写。"))[0]
