@@ -142,7 +142,6 @@ class Collector:
             cells[key] = CellValue(spec.table, spec.row, col, value, text, label,
                                    cell_source, reading.unit)
 
-
     def _differs(self, specs: Sequence[RowSpec], values: Sequence[str],
                  stray: Sequence[bool]) -> bool:
         """Do ``values`` read otherwise than the cells already kept for ``specs``?"""
