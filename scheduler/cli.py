@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import platform
 from importlib import metadata
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -115,7 +116,8 @@ def reindex(
     _run_index(home, all_, as_json, workers)
 
 
-def _run_index(home: object, all_: bool, as_json: bool, workers: int) -> None:
+def _run_index(home: Path | None, all_: bool, as_json: bool, workers: int) -> None:
+    """The parsers and the site registry are imported here, not for every command."""
     from crawler.cli import registry_sites
     from crawler.registry import region_resolver
     from parsers import cli as parsers_cli
