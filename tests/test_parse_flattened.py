@@ -395,3 +395,13 @@ def test_simulator_reports_cut_anywhere_give_no_wrong_number(world: World, form)
         truth = _truth(report)
         _, got = _read(text)
         assert {k: v for k, v in got.items() if truth.get(k, ABSENT) != v} == {}, report.rid
+
+
+def test_a_number_with_a_remark_cut_by_the_excerpt_is_read():
+    # gd-guangdong-wenhualvyouting-department-2019-09a2b689: one cell a paragraph, the excerpt
+    # ends inside the amount's remark: 13000000(预算… is 13000000, not a number cut short.
+    lines = ["第二十条第(九)项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "3",
+             "13000000(预算"]
+    _, got = _read("\n\n".join(lines))
+    assert (got.get("active/procurement/projects"), got.get("active/procurement/amount")) == (
+        3, 13000000)

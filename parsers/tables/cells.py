@@ -35,7 +35,9 @@ _WIDE_FORMS = {c: unicodedata.normalize("NFKD", chr(c)) for c in (*range(0xFF01,
 ZERO_MARKS = frozenset({"-", "--", "/", "//", "\\", "—", "——", "–", "−", "―", "─", "无", "0"})
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-−])?(?P<num>[0-9]{1,30}(?:,[0-9]{3})*(?:\.[0-9]{1,12})?)"
-    r"(?P<unit>万元|元|万|件|条|个|项|次|宗)?$")
+    r"(?P<unit>万元|元|万|件|条|个|项|次|宗)?"
+    # a remark in brackets after the number, maybe cut by an excerpt: 13000000(预算数)
+    r"(?:\([\u4e00-\u9fff]{2,20}\)?)?$")
 _UNITS = {"万元": "万元", "万": "万元", "元": "元"}
 _MEMO = 16384  # distinct texts remembered per function: a report has a few hundred
 _MEMO_TEXT = 200  # longer texts (a paragraph read as a row) are not remembered

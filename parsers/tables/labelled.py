@@ -43,6 +43,8 @@ _SUB_SERVICE = re.compile(r"(?:\d+[.、]?)?(?:行政(?:检查|确认|奖励|裁�
 # Last words an excerpt cannot have cut short: 0 and the dashes that mean none (not "-",
 # which may be the sign of a cut -4).
 _WHOLE = frozenset({"0", "—", "——", "/", "无"})
+# A number followed by its remark's bracket (13000000(预算…): cut in the remark, not the number.
+_REMARKED = re.compile(r"\s*[+\-]?[0-9][0-9.,]*\s*[(（]")
 
 
 def read_labelled(rows: Iterable[Row], layout: str, out: Collector) -> None:
@@ -119,7 +121,7 @@ def _flattened(row: Row, values: list[str], target: tuple[RowSpec, ...],
         while values and is_blank(values[-1]):
             values = values[:-1]
         if (row.partial and values and target[0].table != "review_litigation"
-                and values[-1].strip() not in _WHOLE):
+                and values[-1].strip() not in _WHOLE and not _REMARKED.match(values[-1])):
             values = values[:-1]
         if not values:
             return None, "the text ends before its numbers"

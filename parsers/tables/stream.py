@@ -215,6 +215,8 @@ def _token(text: str, line: int) -> Token:
 def _plain(text: str, n: int) -> list[Token]:
     """A line with no pipe or tab: run-together cells, or a label then spaced numbers
     (a PDF line), or one cell."""
+    if kind(text) == VALUE:  # one number, with a unit or a remark (13000000(预算数))
+        return [Token(text, VALUE, line=n)]
     glued = glued_tokens(text)
     if glued is not None:
         for token in glued:
