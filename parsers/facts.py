@@ -107,9 +107,7 @@ def _after_application(before: str, match: re.Match[str]) -> bool:
     that counts nothing else, about those an earlier sentence of its paragraph counted
     (收到依申请公开申请15件…。上年度结转3件。共按时办结10件。8件结转下年度继续办理), when no other
     service is named since. ``before``: the paragraph up to the number."""
-    sentence_start = max(before.rfind(c) for c in _FULL_STOP) + 1
-    if before.startswith("其中", sentence_start) and sentence_start > 1:
-        sentence_start = max(before.rfind(c, 0, sentence_start - 1) for c in _FULL_STOP) + 1
+    sentence_start = _sentence_start(before, len(before))
     found = list(_APPLICATION.finditer(before, sentence_start))
     after = _OTHER_MATTER
     if not found:
@@ -458,10 +456,16 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 def _sentence_before(text: str, at: int) -> str:
     """The text from the start of the full sentence (after 。 or a line break; a ； does not
     end it) up to ``at``: what a number's sense may depend on."""
+    return text[_sentence_start(text, at):at]
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the full sentence holding ``at`` starts; a sentence that opens with 其中 is a
+    breakdown of the one before (…申请16件。其中8件已公开), which it starts with."""
     start = max(text.rfind(c, 0, at) for c in _FULL_STOP) + 1
-    if text.startswith("其中", start) and start > 1:  # …申请16件。其中8件已公开: a breakdown
-        start = max(text.rfind(c, 0, start - 1) for c in _FULL_STOP) + 1  # of the last sentence
-    return text[start:at]
+    if text.startswith("其中", start) and start > 1:
+        start = max(text.rfind(c, 0, start - 1) for c in _FULL_STOP) + 1
+    return start
 
 
 def _paragraph_before(text: str, at: int) -> str:

@@ -255,11 +255,10 @@ def _subject_org(text: str) -> str | None:
     return None
 
 
-def _counted_subject(text: str) -> str | None:
+def _counted_subject(subject: str | None, text: str) -> str | None:
     """The overview's subject; but where that is a government office and a township (street)
     is the subject of the report's own counts (2024年,寻召乡主动公开政务信息数545条), the
     township: the office's sentence a template's leftover (he-pingxiang-xunzhaoxiang)."""
-    subject = _subject_org(text)
     if subject and _OFFICE.search(subject):
         counted = _COUNTING_TOWNSHIP.search(text[:OPENING_CHARS])
         if counted and (name := clean_org(counted.group(1))):
@@ -354,16 +353,17 @@ def find_org(text: str, from_title: str | None, signature_org: str | None,
     contact_name = _contact_name(text)
     contact = _contact_org(contact_name, text)
     contact_office = _contact_office(contact_name)
+    subject = _subject_org(text)
     org = (_reconcile(from_title, from_opening, publisher) or signature_org
-           or _counted_subject(text) or _self_named(text) or publisher or contact
+           or _counted_subject(subject, text) or _self_named(text) or publisher or contact
            or _self_body(text))
     if org is None:
         return None
     if _TOWNSHIP.search(org):
         org = next((org + s for s in ("人民政府", "办事处") if org + s in text), org)
-    org = _place_office(org, text) or org
+    org = _place_office(org, subject, text) or org
     if not (from_title and _OFFICE.search(from_title)):  # a title naming an office is its own
-        org = _speaker(org, text, contact_office, compiled=org == compiler)
+        org = _speaker(org, text, contact_office, subject, compiled=org == compiler)
     fuller = [n for n in (from_opening, contact, signature_org, publisher)
               if n and n != org and n.endswith(org) and _DIVISIONS.fullmatch(n[: -len(org)])]
     return max(fuller, key=len) if fuller else _written_government(org, text)
@@ -381,13 +381,12 @@ def _written_government(org: str, text: str) -> str:
     return names.pop() if len(names) == 1 else org
 
 
-def _place_office(place: str, text: str) -> str | None:
+def _place_office(place: str, subject: str | None, text: str) -> str | None:
     """A title that names a place (昆明市2009年…年度报告) over an overview whose subject is its
     government's office (2009年度，市政府办公厅按照…): the office's own report, named in the
     fullest form the text writes (昆明市人民政府办公厅), else not."""
-    if not _PLACE_ONLY.fullmatch(place):
+    if not _DIVISIONS.fullmatch(place):
         return None
-    subject = _subject_org(text)
     office = _GOVERNMENT_OFFICE.fullmatch(subject or "")
     if office is None or not place.endswith(office.group(1)):
         return None
@@ -395,13 +394,14 @@ def _place_office(place: str, text: str) -> str | None:
     return written.group(0) if written else None
 
 
-_PLACE_ONLY = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|自治区|市|自治州|州|盟|地区|区|县|旗)")
 _GOVERNMENT_OFFICE = re.compile(r"([省市州盟区县旗])(?:人民)?政府(办公厅|办公室)")
 
 
-def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) -> str:
+def _speaker(org: str, text: str, contact_office: str | None, subject: str | None,
+             compiled: bool) -> str:
     """The body a report speaks for, when the name found is an office's or its body's
-    (``compiled``: the office was found as the report's compiler)."""
+    (``compiled``: the office was found as the report's compiler; ``subject``: the
+    overview's, ``_subject_org``)."""
     speaks_as_office = _SELF_OFFICE.search(text) is not None
     if speaks_as_office:
         office = re.sub(rf"(?<=办公室|办公厅)(?:{_INNER_OFFICE})$", "", contact_office or "")
@@ -415,7 +415,6 @@ def _speaker(org: str, text: str, contact_office: str | None, compiled: bool) ->
     if office is None:
         return org
     body = office.group(1)
-    subject = _subject_org(text)
     if subject and _OFFICE.search(subject):  # 2025年，市政府办公室认真贯彻…: its own work
         return org
     # A government's name stands bare in every report (山西省人民政府网站); a bureau's, when

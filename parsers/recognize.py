@@ -126,12 +126,11 @@ def is_report(doc: Document, title: str | None = None) -> tuple[bool, str]:
             and "信息公开" in head):
         return True, f"no report title, but the opening announces the report and its period; {evidence}"
     # An excerpt of the body alone: it opens with 一、总体情况 and counts the year's requests.
-    if sections[:1] == [1] and (_requests_counted(folded_text(doc))
-                                or _NONE_RECEIVED.search(folded_text(doc))):
+    folded = folded_text(doc)
+    if sections[:1] == [1] and (_requests_counted(folded) or _NONE_RECEIVED.search(folded)):
         return True, f"no report title, but section 1 and the year's requests counted; {evidence}"
     # …or a later page of an older report: three of its outline's headings (咨询处理情况,
     # 复议、诉讼和申诉情况, 收费及减免情况, 存在的主要问题) and the year's requests counted.
-    folded = folded_text(doc)
     if (sum(1 for heading in _OLD_OUTLINE if heading in folded) >= 3
             and _requests_counted(folded)):
         return True, f"no report title, but an older report's outline and its requests; {evidence}"
