@@ -1,7 +1,7 @@
 """Distributed crawl throughput: aggregate pages/s of 1 vs 2 `xxgk worker` processes.
 
-``--scale N`` generated Hanweb portals of the simulator (``countyN.sim.gov.cn``, calm, time
-scale 1.0), each a registry site of its own (written to a temporary XXGK_SITES_DIR), crawled
+``--scale N`` generated portals of the simulator (``countyN.sim.gov.cn``: Hanweb, jpaas, TRS
+and Ucap in turn, calm, time scale 1.0), each a registry site of its own (written to a temporary XXGK_SITES_DIR), crawled
 by the real spiders at DOWNLOAD_DELAY 1.0 (one request per second per host, the per-host
 turns in Redis): ideally N pages/s whatever the number of workers, as long as the workers
 keep up. Each measurement: a fresh PostgreSQL database, a fresh Redis key prefix,
@@ -47,26 +47,20 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 
 def write_sites(directory: Path, scale: int) -> list[str]:
-    """One registry entry per generated portal, as an operator would write it."""
+    """One registry entry per generated portal, as ``xxgk sites probe`` writes it (Hanweb,
+    jpaas, TRS and Ucap portals in turn: tests/portalsim/catalog_scale.py)."""
     import yaml
 
-    from tests.portalsim.catalog import scale_portal
+    from tests.portalsim.catalog_scale import scale_portal
+    from tests.portalsim.registry_entries import registry_entry
 
     directory.mkdir(parents=True, exist_ok=True)
     keys = []
     for i in range(1, scale + 1):
-        spec = scale_portal(i)
-        entry = {"key": spec.key, "name": spec.site_name, "cms": "hanweb",
-                 "hosts": [spec.host, *([spec.mirror_host] if spec.mirror_host else [])],
-                 "home": f"http://{spec.host}/",
-                 "hanweb": {"webid": spec.webid, "dataproxy": spec.dataproxy_path,
-                            "annual_report_columns": [spec.column("annual").id],
-                            "xxgk": {"column": spec.xxgk_column, "area": spec.xxgk_alias,
-                                     "annual_report_endpoint": spec.has_endpoint,
-                                     "first_year": 2018}}}
-        (directory / f"{spec.key}.yaml").write_text(yaml.safe_dump(entry, allow_unicode=True),
-                                                    encoding="utf-8")
-        keys.append(spec.key)
+        entry = registry_entry(scale_portal(i))
+        (directory / f"{entry['key']}.yaml").write_text(
+            yaml.safe_dump(entry, allow_unicode=True), encoding="utf-8")
+        keys.append(entry["key"])
     return keys
 
 

@@ -2,8 +2,9 @@
 ``--workers`` distributed workers on PostgreSQL + Redis + an S3 API, against the
 politeness-bound ideal.
 
-The world: N generated Hanweb portals of the simulator (``countyN.sim.gov.cn``, drawn from
-its five Hanweb variants, calm, time scale 1.0), one registry entry each (a temporary
+The world: N generated portals of the simulator (``countyN.sim.gov.cn``, drawn in turn from
+its six Hanweb variants, a jpaas, a TRS and an Ucap portal: tests/portalsim/catalog_scale.py;
+calm, time scale 1.0), one registry entry each (as ``xxgk sites probe`` writes it, in a temporary
 XXGK_SITES_DIR), a moto S3 server over HTTP for the sealed WARC files, a throwaway
 PostgreSQL database and a fresh Redis key prefix. ``xxgk crawl --distributed --all`` seeds
 the frontier with DOWNLOAD_DELAY ``--delay``; ``xxgk crawl --distributed --wait`` follows the

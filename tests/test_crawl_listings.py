@@ -3,10 +3,11 @@ missed something (`xxgk crawl` in a subprocess against the simulator's scale por
 
 The registry entries are written as an operator would after reading a home page: the
 dataproxy path they guess (the newer one) and the annual-report column, no xxgk platform, so
-the column listing is the only way to the reports. The six portals differ as PORTALS.md
-says real ones do (catalog.SCALE_VARIANTS): both paths, both forms, a form refused with 404,
-405 or 500, three record markups, the record repeated between groups, 3 to 15 a page,
-records on a mirror host, no xxgk platform.
+the column listing is the only way to the reports. The six Hanweb portals differ as
+PORTALS.md says real ones do (catalog_scale.HANWEB_VARIANTS): both paths, both forms, a form
+refused with 404, 405 or 500, three record markups, the record repeated between groups, 3 to
+15 a page, records on a mirror host, no xxgk platform. The probe tests add the three other
+families scale portals are drawn from (jpaas, TRS, Ucap).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ import yaml
 
 from tests.conftest import ProxyClient, _running
 from tests.portalsim.catalog import NEW_DATAPROXY
+from tests.portalsim.registry_entries import registry_entry
 from tests.portalsim.truth import report_urls
 from tests.portalsim.world import build_world
 
 XXGK = Path(sys.executable).with_name("xxgk")
 AS_OF = date(2025, 6, 30)
-SITES = ("county1", "county2", "county3", "county4", "county5", "county6")
+SITES = ("county1", "county2", "county3", "county4", "county5", "county6")  # the Hanweb ones
+OTHER_FAMILIES = ("county7", "county8", "county9")  # jpaas, TRS, Ucap (catalog_scale.FAMILIES)
 
 
 def _entries(world, folder: Path) -> Path:
@@ -47,24 +50,25 @@ def _entries(world, folder: Path) -> Path:
     return folder
 
 
-def _crawl(home: Path, sites: Path, proxy: str) -> subprocess.CompletedProcess[str]:
+def _crawl(home: Path, sites: Path, proxy: str, keys: tuple[str, ...] = SITES,
+           ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("XXGK_HOME", "XXGK_DATABASE_URL")}
     return subprocess.run(
-        [str(XXGK), "crawl", *SITES, "--proxy", proxy, "--home", str(home),
+        [str(XXGK), "crawl", *keys, "--proxy", proxy, "--home", str(home),
          "--last-year", "2024", "-s", "DOWNLOAD_DELAY=0.01", "-s", "LOG_LEVEL=WARNING"],
         check=False, capture_output=True, text=True, timeout=600,
         env={**env, "XXGK_SITES_DIR": str(sites)})
 
 
 def _crawl_world(world, tmp_path_factory, sites: Path | None = None,
-                 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The five sites crawled from a fresh home, against the world as it is now (entries:
-    ``sites``, else written by hand)."""
+                 keys: tuple[str, ...] = SITES) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The sites crawled from a fresh home, against the world as it is now (entries:
+    ``sites``, else the Hanweb ones written by hand)."""
     sim = _running(world, calm=True, as_of=AS_OF)
     try:
         home = tmp_path_factory.mktemp("home")
         return home, _crawl(home, sites or _entries(world, tmp_path_factory.mktemp("sites") / "s"),
-                            sim.proxy)
+                            sim.proxy, keys)
     finally:
         sim.stop()
 
@@ -84,7 +88,7 @@ def _db(home: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def world():
-    return build_world(0, len(SITES))
+    return build_world(0, len(SITES) + len(OTHER_FAMILIES))
 
 
 def test_every_variant_is_read_whole_and_says_so(world, tmp_path_factory) -> None:
@@ -132,7 +136,7 @@ SHIPPED = Path(__file__).resolve().parents[1] / "crawler" / "sites"
 PROBED = {"jiaxiang": "http://www.jiaxiang.gov.cn/", "wenshang": "http://www.wenshang.gov.cn/",
           "wendeng": "http://www.wendeng.gov.cn/", "yanzhou": "http://www.yanzhou.gov.cn/",
           "hongze": "http://www.hongze.gov.cn/", "shuyang": "http://www.shuyang.gov.cn/",
-          **{key: f"http://{key}.sim.gov.cn/" for key in SITES}}
+          **{key: f"http://{key}.sim.gov.cn/" for key in SITES + OTHER_FAMILIES}}
 
 
 def _where_reports_are(entry: dict) -> dict:
@@ -185,12 +189,23 @@ def test_the_probe_reads_each_variants_pager(world, probed) -> None:
             assert "xxgk" not in entry["hanweb"]
 
 
+def test_the_probe_writes_what_benchmarks_crawl_for_every_scale_variant(world, probed) -> None:
+    """bench/ writes the entries of hundreds of scale portals without probing them
+    (registry_entries.py): they must be the probe's, family by family."""
+    for key in SITES + OTHER_FAMILIES:
+        written = yaml.safe_load((probed / f"{key}.yaml").read_text(encoding="utf-8"))
+        assert written == registry_entry(world.portals[key].spec), key
+    assert {world.portals[k].spec.cms for k in OTHER_FAMILIES} == {"jpaas", "trs", "ucap"}
+
+
 def test_a_crawl_from_probed_entries_finds_every_report_and_is_complete(world, probed,
                                                                         tmp_path_factory):
-    home, result = _crawl_world(world, tmp_path_factory, probed)
+    """Every variant, the three other families included, from the probe's entries alone."""
+    everything = SITES + OTHER_FAMILIES
+    home, result = _crawl_world(world, tmp_path_factory, probed, everything)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     captured = {url for (url,) in _db(home, "select url from crawl_documents")}
-    for key in SITES:
+    for key in everything:
         wanted = {u["url"] for r in world.portals[key].reports if r.visible(AS_OF)
                   and r.published.date() <= AS_OF
                   for u in report_urls(r, AS_OF) if u["role"] in ("article", "endpoint")}

@@ -4,7 +4,7 @@ The four seed portals use the real identifiers we know (hosts, column ids, credi
 ../shared/PORTALS.md) so that crawler registry entries are the same for the simulated and the
 real sites. Two Jiangsu portals of other CMS families (TRS WCM, 开普云/Ucap, in
 ``catalog_jiangsu``) give the generic spider something that is not Hanweb. Scale portals
-(``--scale N``) are generated from a template for benchmarks.
+(``--scale N``) are generated in ``catalog_scale``.
 """
 
 from __future__ import annotations
@@ -240,54 +240,3 @@ YANZHOU = PortalSpec(
 )
 
 SEED_PORTALS: tuple[PortalSpec, ...] = (JIAXIANG, WENSHANG, WENDENG, YANZHOU)
-
-_SCALE_TOWNSHIPS = ["城关街道", "东城街道", "西城街道", "北关镇", "南关镇", "李庄镇", "王集镇",
-                    "张楼镇", "刘屯镇", "高庙乡"]
-_SCALE_DEPARTMENTS = ["财政局", "教育局"]
-
-
-# The Hanweb variants scale portals are drawn from (PORTALS.md): (dataproxy path, the form
-# its pages advertise, the form it refuses and how, record markup, the repeated record).
-# perPage: portals that show 5 a page (first load 15) page their annual column at once.
-# Mirror: some of the column's reports live on another host of the county (xxgk.…).
-# Platform: the xxgk platform exists (else every report is an article of the column).
-SCALE_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int, bool, bool], ...] = (
-    (NEW_DATAPROXY, "post", "", 404, "li_span", False, 15, False, True),
-    (NEW_DATAPROXY, "get", "post", 404, "b_date", False, 5, False, True),
-    (OLD_DATAPROXY, "post", "get", 405, "table_row", True, 3, False, True),
-    (OLD_DATAPROXY, "get", "post", 500, "li_span", True, 4, False, True),
-    (NEW_DATAPROXY, "post", "", 404, "b_date", True, 4, True, True),
-    (NEW_DATAPROXY, "get", "", 404, "table_row", False, 6, False, False),
-)
-
-
-def scale_portal(index: int) -> PortalSpec:
-    """A generic Hanweb county portal for benchmarks (``--scale N``), drawn from the
-    variants real portals show (``SCALE_VARIANTS``, in turn)."""
-    path, form, refuses, status, records, repeat, per_page, mirror, platform = SCALE_VARIANTS[
-        (index - 1) % len(SCALE_VARIANTS)]
-    county = f"模拟{index}县"
-    host = f"county{index}.sim.gov.cn"
-    region = f"99{index // 100 % 100:02d}{index % 100:02d}"
-    base = 100_000 + index * 1000
-    return PortalSpec(
-        key=f"county{index}", host=host, province="模拟省", city="模拟市", county=county,
-        government=f"{county}人民政府", region=region, site_name=f"{county}人民政府",
-        site_id_code=f"99{index:08d}", webid=1, phone_prefix="0999-",
-        article_id_base=5_000_000 + index * 10_000, dataproxy_path=path,
-        dataproxy_form=form, record_style=records, repeat_quirk=repeat, has_endpoint=platform,
-        has_platform=platform,
-        dataproxy_refuses=refuses, refusal_status=status, per_page=per_page,
-        mirror_host=f"xxgk.county{index}.sim.gov.cn" if mirror else None,
-        xxgk_column=base, xxgk_alias=f"sim{index}",
-        columns=(
-            ColumnSpec(base + 1, "工作动态", "news", base * 10 + 1, 30),
-            ColumnSpec(base + 9, "政府信息公开年度报告", "annual", base * 10 + 9),
-        ),
-        units=(
-            UnitSpec("县政府", f"{county}人民政府", "county"),
-            *_townships(county, _SCALE_TOWNSHIPS[: 9]),
-            *_departments(county, _SCALE_DEPARTMENTS, "县"),
-        ),
-        is_scale=True,
-    )

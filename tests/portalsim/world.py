@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from types import ModuleType
 from urllib.parse import quote
 
-from . import catalog, catalog_jiangsu, catalog_jpaas, forms, prose, prose_numbers, trs, ucap
+from . import catalog, catalog_jiangsu, catalog_jpaas, catalog_scale, forms, prose, prose_numbers, trs, ucap
 from .catalog import HANWEB, TRS, UCAP, ColumnSpec, KnownReport, PortalSpec, UnitSpec
 from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
@@ -290,7 +290,7 @@ def build_world(seed: int = 0, scale: int = 0, extra: tuple[str, ...] = ()) -> W
     # New portals go after the four seed portals: world-wide draws (breakages) keep theirs;
     # opt-in portals come last, so a world with them differs from one without only by them.
     specs = [*catalog.SEED_PORTALS, *catalog_jiangsu.JIANGSU_PORTALS,
-             *(catalog.scale_portal(i) for i in range(1, scale + 1)),
+             *(catalog_scale.scale_portal(i) for i in range(1, scale + 1)),
              *(catalog_jpaas.OPT_IN_PORTALS[key] for key in dict.fromkeys(extra))]
     seed_docs = {(s.portal, s.unit, s.year): load_seed(s) for s in SEEDS}
     portals: dict[str, Portal] = {}
