@@ -20,7 +20,8 @@ from archive.home import Home, HomeOption, resolve_home
 from archive.redact import SECRETS
 from archive.retrieval import open_engine
 from crawler.outcome import INCOMPLETE, trouble
-from crawler.registry import RegistryError, Site, load_registry
+from crawler.private_hosts import LOOKUP_DEADLINE
+from crawler.registry import RegistryError, Site, load_registry, private_host_problems
 
 console = Console(stderr=True)
 
@@ -122,7 +123,11 @@ def _chosen_sites(ctx: typer.Context, sites: list[str] | None, all_sites: bool) 
         if unknown:
             raise UsageError(f"unknown site(s): {', '.join(unknown)}; {known}", ctx)
         chosen = [registry[s] for s in sites]
-    problems = [p for p in (site.private_host_problem() for site in chosen) if p]
+    problems, unchecked = private_host_problems(chosen)
+    if unchecked:
+        console.print(f"[yellow]warning:[/yellow] {len(unchecked)} host(s) did not resolve within "
+                      f"{LOOKUP_DEADLINE:g} s here and were not checked for private addresses "
+                      f"(first: {escape(unchecked[0])})", highlight=False)
     if problems:
         raise CliError(ExitCode.USAGE, "refused: " + "; ".join(problems), "private-host")
     return chosen

@@ -19,9 +19,10 @@ import yaml
 from crawler.private_hosts import (
     ALLOW_FIELD,
     HOW_TO_ALLOW,
+    LOOKUP_DEADLINE,
     allowed_everywhere,
     literal_problem,
-    resolved_problem,
+    resolved_problems,
     url_hosts,
 )
 
@@ -104,13 +105,25 @@ class Site:
         """Why the site may not be crawled now (a host resolving to a private address),
         or None; crawls call this as they start (DNS), the registry checks only what is
         written."""
-        if self.allow_private_hosts or allowed_everywhere():
-            return None
-        for host in self.target_hosts:
-            problem = resolved_problem(host)
-            if problem:
-                return f"{self.key}: {problem}; {HOW_TO_ALLOW}"
-        return None
+        problems, _ = private_host_problems([self])
+        return problems[0] if problems else None
+
+
+def private_host_problems(sites: list[Site], deadline: float = LOOKUP_DEADLINE,
+                          ) -> tuple[list[str], list[str]]:
+    """``Site.private_host_problem`` for many sites, their hosts looked up side by side
+    under one deadline: the problems (one per refused site) and the hosts not checked."""
+    checked = [site for site in sites if not site.allow_private_hosts]
+    if allowed_everywhere() or not checked:
+        return [], []
+    found, unchecked = resolved_problems((h for site in checked for h in site.target_hosts),
+                                         deadline)
+    problems = []
+    for site in checked:
+        problem = next((found[h] for h in site.target_hosts if h in found), None)
+        if problem:
+            problems.append(f"{site.key}: {problem}; {HOW_TO_ALLOW}")
+    return problems, unchecked
 
 
 def _require(entry: dict, name: str, kind: type, where: str) -> Any:

@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from crawler.private_hosts import ALLOW_VARIABLE, refused_address, resolved_problem
-from crawler.registry import RegistryError, load_registry, parse_site
+from crawler.private_hosts import (
+    ALLOW_VARIABLE,
+    refused_address,
+    resolved_problem,
+    resolved_problems,
+)
+from crawler.registry import RegistryError, load_registry, parse_site, private_host_problems
 from scheduler.cli import app
 
 PUBLIC_NAME = "www.portal-resolving-to-loopback.gov.cn"
@@ -79,6 +84,42 @@ def test_a_name_resolving_to_loopback_is_refused(monkeypatch: pytest.MonkeyPatch
     site = parse_site(entry(PUBLIC_NAME), "x.yaml")  # as written: nothing to refuse
     assert "resolves to 127.0.0.1" in (site.private_host_problem() or "")
     assert resolved_problem("no-such-host.invalid") is None  # unresolvable: a proxy's job
+
+
+def test_many_sites_are_looked_up_side_by_side_under_one_deadline(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolver that drops queries must not hold a crawl of hundreds of sites for minutes:
+    every lookup runs at once, and one not answered by the deadline is reported as not
+    checked (like a name that does not resolve), while the others are still judged."""
+    import threading
+    import time
+
+    released = threading.Event()
+    real = socket.getaddrinfo
+
+    def fake(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host == PUBLIC_NAME:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+        if host.startswith("slow"):
+            released.wait(30)  # a dropped query
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.9", 0))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    sites = [parse_site({**entry(host), "key": f"s{n}"}, "x.yaml") for n, host in enumerate(
+        [PUBLIC_NAME, *(f"slow{n}.portal.gov.cn" for n in range(40))])]
+    started = time.monotonic()
+    try:
+        problems, unchecked = private_host_problems(sites, deadline=0.5)
+        elapsed = time.monotonic() - started
+        found, late = resolved_problems(["slow0.portal.gov.cn"], deadline=0.2)
+    finally:
+        released.set()
+    assert elapsed < 15, elapsed  # 40 lookups of 30 s each, one after another: 20 min
+    assert [p.split(":")[0] for p in problems] == ["s0"], problems
+    assert "resolves to 127.0.0.1" in problems[0]
+    assert unchecked == sorted(f"slow{n}.portal.gov.cn" for n in range(40))
+    assert (found, late) == ({}, ["slow0.portal.gov.cn"])
 
 
 def _registry(tmp_path: Path, host: str, monkeypatch: pytest.MonkeyPatch) -> None:
