@@ -22,10 +22,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from xxgk.base.home import Home, HomeOption, resolve_home
+
 from .cli_output import CliError, ExitCode, emit, print_wide
 from .decoding import undo_content_encoding
 from .errors import ImportRefused, NoVersion, Undecodable
-from .home import Home, HomeOption, resolve_home
 from .retrieval import Payload, Retrieval, Version
 from .text import Text, text_of
 from .timespec import TIME_HELP, TimeSpan, iso, parse_time, timestamp20

@@ -5,7 +5,7 @@ monitoring check can tell "something is wrong out there" (1) from "you asked wro
 "that is not there" (3), "the bytes are damaged" (4) and "someone else holds it" (5).
 
 Commands raise :class:`CliError` (or let a known archive error through); the top-level
-command line (``scheduler.cli_contract``) turns it into one line on stderr and, when the
+command line (``xxgk.cli_contract``) turns it into one line on stderr and, when the
 command was given ``--json``, ``{"error": {"code", "kind", "message"}}`` on stdout. Output
 under ``--json`` goes through :func:`emit`, which prints every time as ``timespec.iso``.
 """
@@ -27,7 +27,8 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import exc as sqlalchemy_exc
 
-from .db import DATABASE_URL_ATTRIBUTE
+from xxgk.base.db import DATABASE_URL_ATTRIBUTE
+
 from .errors import (
     BadSetting,
     BadTime,

@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xxgk.base.clock import utcnow
+
 from .errors import ImportRefused
 from .integrity import check_record, header, label_key
 from .members import GZIP_MAGIC, walk_members
@@ -29,7 +31,7 @@ from .reader import ArchivedRecord
 from .recover import capture_of_record
 from .storage import Storage, file_sha256
 from .storage.local import local_location
-from .store import Archive, utcnow
+from .store import Archive
 
 IMPORTING_SUFFIX = ".importing"
 RECOMPRESS_HINT = ("only WARC files gzipped record by record (.warc.gz) can be imported "

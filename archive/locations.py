@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from xxgk.base.home import Home
+
 from .errors import Damaged
-from .home import Home
 from .models import WarcFile
 from .reader import RecordMissing, file_path
 from .storage import Storage, StorageError, storage_from_env

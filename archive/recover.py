@@ -12,15 +12,15 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import socket
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from warcio.timeutils import iso_date_to_datetime
+
+from xxgk.base.processes import process_alive
 
 from .models import Capture, WarcFile
 from .reader import ArchivedRecord, RecordMissing, file_path, header_value, parse_record
@@ -41,31 +41,6 @@ class Repaired:
     kept_bytes: int
     cut_bytes: int
     indexed_orphans: int
-
-
-def process_alive(host: str, pid: int) -> bool:
-    """Whether a process (by host and pid) may still be running: only this machine's are
-    judged; a reused pid after a crash is possible and only delays a repair or a resume."""
-    if host != socket.gethostname():
-        return True  # another machine's process: not ours to judge
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    """Whether a process has died and not been reaped yet (Linux /proc). A crawl's archive
-    writer killed with the crawl (kill -9 of the process group) stays a zombie until init
-    reaps it, about 1.5 s here, and ``kill(pid, 0)`` still finds it: a crawl restarted at
-    once would take the dead writer's file for one still being written."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _writer_alive(writer: str | None) -> bool:

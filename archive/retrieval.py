@@ -18,9 +18,10 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import make_engine, session_factory
+from xxgk.base.db import make_engine, session_factory
+from xxgk.base.home import Home
+
 from .errors import Damaged, NoArchive, NoVersion, UnknownUrl
-from .home import Home
 from .integrity import read_record
 from .locations import Locations
 from .models import Capture, WarcFile

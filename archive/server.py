@@ -25,9 +25,10 @@ from urllib.parse import urlsplit
 
 import typer
 
+from xxgk.base.home import HomeOption, resolve_home
+
 from .cli_output import CliError, ExitCode
 from .errors import NoArchive
-from .home import HomeOption, resolve_home
 from .memento import Request, answer, server_error
 from .retrieval import Retrieval
 

@@ -11,14 +11,11 @@ thread; or the crawl's writer process, crawler.archiver, set with ``set_writer``
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import socket
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, cast
 from urllib.parse import urlsplit
 
@@ -26,19 +23,27 @@ from sqlalchemy import Connection, PoolProxiedConnection, Table, bindparam, inse
 from sqlalchemy.orm import Session
 from warcio.statusandheaders import StatusAndHeaders
 
-from .groupcommit import ExchangeWriter, GroupCommit
-from .db import create_schema, make_engine, session_factory
+from xxgk.base.clock import utcnow
+from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.digests import EMPTY_SHA256
+from xxgk.base.home import Home
+from xxgk.base.processes import writer_id
+
 from .errors import Damaged
+from .groupcommit import ExchangeWriter, GroupCommit
 from .locations import Locations
+from .models import Capture, WarcFile
 from .reader import ArchivedRecord, header_value, parse_record
 from .redact import strip_credentials
 from .storage import LocalStorage, StorageError, storage_from_env
 from .storage.local import local_location
-from .home import Home
-from .models import Capture, WarcFile
 from .surt import surt
 from .warc import (
-    FINGERPRINT_FIELD, RUN_FIELD, SERVER_NOT_MODIFIED, WarcFileWriter, label_of_hex,
+    FINGERPRINT_FIELD,
+    RUN_FIELD,
+    SERVER_NOT_MODIFIED,
+    WarcFileWriter,
+    label_of_hex,
     sha256_label,
 )
 
@@ -46,7 +51,6 @@ log = logging.getLogger(__name__)
 _CAPTURES = cast(Table, Capture.__table__)
 _WARC_FILES = cast(Table, WarcFile.__table__)
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
-EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 SOFTWARE = "xxgk-archive (warcio)"
 
 
@@ -110,14 +114,6 @@ class Stored:
     payload_digest: str | None
     new_payload: bool  # False: identical bytes were already archived (or 304)
     payload_capture_id: int  # the capture whose record holds the payload bytes
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def writer_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Archive:

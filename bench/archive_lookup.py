@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert  # noqa: E402
 
 import crawler.models  # noqa: E402,F401 - the full schema, as in production
-from archive.home import Home  # noqa: E402
 from archive.models import Capture, WarcFile  # noqa: E402
 from archive.retrieval import Retrieval  # noqa: E402
 from archive.store import Archive, Exchange  # noqa: E402
 from archive.surt import surt  # noqa: E402
+from xxgk.base.home import Home  # noqa: E402
 
 T0 = datetime(2024, 1, 1)
 HOSTS = [f"www.county{n:03d}.gov.cn" for n in range(100)]

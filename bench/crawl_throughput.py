@@ -426,10 +426,10 @@ def worker_bare(spec: dict) -> None:
 def worker_full(spec: dict) -> None:
     """Our crawl as ``xxgk crawl`` runs it (run_crawl), with a spider that asks for the URL
     list instead of discovering a site: same archive, ledger, settings, middlewares."""
-    from archive.home import Home
     from crawler import run
     from crawler.registry import Site
     from crawler.spiders.base import ArchiveSpider
+    from xxgk.base.home import Home
 
     class Full(_clock_spider(ArchiveSpider)):  # type: ignore[misc]
         name = "bench_full"

@@ -27,12 +27,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.home import Home  # noqa: E402
 from archive.store import Archive  # noqa: E402
 from tests.hostile_files import (  # noqa: E402
-    MB, Measured, MeasuredCommand, exchange, flate_bomb_pdf, hostile_home, rtf_bin_bomb,
-    run_measured, survivors, xxgk_env,
+    MB,
+    Measured,
+    MeasuredCommand,
+    exchange,
+    flate_bomb_pdf,
+    hostile_home,
+    rtf_bin_bomb,
+    run_measured,
+    survivors,
+    xxgk_env,
 )
+from xxgk.base.home import Home  # noqa: E402
 
 COMMANDS = ("parse", "index", "get", "serve")
 SITE = "http://bomb.example.gov.cn"

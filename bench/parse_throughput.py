@@ -39,13 +39,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import crawler.models  # noqa: E402,F401 - the full schema, as in production
-from archive.home import Home  # noqa: E402
 from archive.reader import header_value  # noqa: E402
 from archive.store import Archive, Exchange  # noqa: E402
 from parsers.document import ExtractionError  # noqa: E402
 from parsers.extract import extract  # noqa: E402
 from parsers.images import read_image_tables  # noqa: E402
 from parsers.report import parse_document  # noqa: E402
+from xxgk.base.home import Home  # noqa: E402
 
 AS_OF = date(2025, 6, 30)
 SEEDS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds"

@@ -43,9 +43,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from archive.home import Home
 from archive.redact import install as install_log_masking
 from archive.store import Archive, Exchange, Resource, Stored
+from xxgk.base.home import Home
 
 log = logging.getLogger(__name__)
 

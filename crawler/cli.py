@@ -15,13 +15,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from archive.cli_output import CliError, ExitCode, UsageError, print_wide
-from archive.db import session_factory
-from archive.home import Home, HomeOption, resolve_home
 from archive.redact import SECRETS
 from archive.retrieval import open_engine
 from crawler.outcome import INCOMPLETE, trouble
 from crawler.private_hosts import LOOKUP_DEADLINE
 from crawler.registry import RegistryError, Site, load_registry, private_host_problems
+from xxgk.base.db import session_factory
+from xxgk.base.home import Home, HomeOption, resolve_home
 
 console = Console(stderr=True)
 

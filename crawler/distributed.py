@@ -31,8 +31,6 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.db import create_schema, make_engine, session_factory
-from archive.home import Home
 from crawler import distributed_codec
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
 from crawler.distributed_frontier import Frontier, Registration
@@ -40,6 +38,8 @@ from crawler.ledger import Ledger, RunHandle, SiteBusy
 from crawler.models import CrawlRun
 from crawler.registry import Site
 from crawler.run import build_settings, spider_class
+from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.home import Home
 
 log = logging.getLogger(__name__)
 SEEDING_LOCK = 300  # seconds: two coordinators seeding one site at once

@@ -33,13 +33,13 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import install_reactor
 from twisted.internet import task, threads
 
-from archive.home import Home
 from archive.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
 from crawler.distributed_frontier import Frontier, Registration, site_settings, worker_id
 from crawler.ledger import Ledger
 from crawler.registry import Site, load_registry
 from crawler.run import build_settings, spider_class, start_archive_writer
+from xxgk.base.home import Home
 
 log = logging.getLogger("xxgk.worker")
 WORKER_PRIORITY = 50  # above `-s` (cmdline, 40): what distributed mode cannot do without

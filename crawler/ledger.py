@@ -12,25 +12,29 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-
 from typing import Any, ClassVar, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.models import Capture
-from archive.recover import process_alive
+from xxgk.base.clock import utcnow
+from xxgk.base.processes import process_alive
 
 from .models import (
-    CHANGED, FINISHED, INTERRUPTED, MOVED, NEW, REMOVED, RUNNING, UNCHANGED, CrawlDocument,
-    CrawlDocumentEvent, CrawlFailure, CrawlRun,
+    CHANGED,
+    FINISHED,
+    INTERRUPTED,
+    MOVED,
+    NEW,
+    REMOVED,
+    RUNNING,
+    UNCHANGED,
+    CrawlDocument,
+    CrawlDocumentEvent,
+    CrawlFailure,
+    CrawlRun,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
 
 # crawl_failures.kind: a final 4xx/5xx (http), no answer (network, timeout), refused by us
 # (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive

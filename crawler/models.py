@@ -16,11 +16,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from archive.models import Base
+from xxgk.base.db import Base
 
 RUNNING, FINISHED, INTERRUPTED = "running", "finished", "interrupted"
 

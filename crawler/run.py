@@ -11,14 +11,14 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.home import Home
 from archive.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
-from crawler.archiver import ArchiveWriterProcess
 from crawler import settings as default_settings
+from crawler.archiver import ArchiveWriterProcess
 from crawler.ledger import Ledger, SiteBusy
 from crawler.registry import Site
 from crawler.spiders.hanweb import HanwebSpider
+from xxgk.base.home import Home
 
 
 @dataclass

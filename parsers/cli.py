@@ -20,10 +20,10 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from archive.cli_output import CliError, ExitCode, emit
-from archive.db import session_factory
-from archive.home import HomeOption, resolve_home
 from archive.retrieval import open_engine
 from archive.timespec import iso
+from xxgk.base.db import session_factory
+from xxgk.base.home import HomeOption, resolve_home
 
 from .datapackage import FILE as DATAPACKAGE
 from .datasette.launch import CannotServe, checkpoint, datasette_command

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from archive.models import Base
+from xxgk.base.db import Base
 
 from . import models  # noqa: F401 - the report tables, whose columns are described here
 from .tables.schema import AMOUNT_CELLS, LAYOUTS, row_specs

@@ -21,11 +21,11 @@ from sqlalchemy import Engine, delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive.db import create_schema
-from archive.home import Home
 from archive.models import Capture, WarcFile
 from archive.retrieval import Retrieval, Version, version_of
-from archive.store import EMPTY_SHA256
+from xxgk.base.db import create_schema
+from xxgk.base.digests import EMPTY_SHA256
+from xxgk.base.home import Home
 
 from .models import FAILED, NOT_REPORT, REPORT, SKIPPED, ParsedDocument, Report
 from .parse_one import failed_row, verdict_unread

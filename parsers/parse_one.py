@@ -18,9 +18,9 @@ from typing import Any
 
 from archive.decoding import undo_content_encoding
 from archive.errors import DecodedTooLarge, RetrievalError
-from archive.home import Home
 from archive.retrieval import Retrieval, Version
-from archive.store import EMPTY_SHA256
+from xxgk.base.digests import EMPTY_SHA256
+from xxgk.base.home import Home
 
 from . import PARSER_VERSION
 from .document import ExtractionError

@@ -1,7 +1,7 @@
 """`xxgk scheduler run|list|trigger`, `xxgk events`, `xxgk status`.
 
 Errors are raised as ``CliError`` (or NoArchive) and reported by the root command group,
-as JSON too under --json (``scheduler.cli_contract``); times print as ``timespec.iso``.
+as JSON too under --json (``xxgk.cli_contract``); times print as ``timespec.iso``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from archive.cli_output import (
     print_wide,
     time_text,
 )
-from archive.db import create_schema, make_engine, session_factory
-from archive.home import Home, HomeOption, resolve_home
 from archive.redact import SECRETS, mask_url
 from archive.retrieval import open_engine
 from archive.timespec import iso
@@ -42,6 +40,8 @@ from scheduler.models import EVENT_KINDS, Event, EventDelivery, ScheduledRun
 from scheduler.service import SchedulerService, queue_manual, stored_jobs
 from scheduler.sinks import event_document
 from scheduler.status import health
+from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.home import Home, HomeOption, resolve_home
 
 app = typer.Typer(help="Run the crawls on their schedules (one active scheduler per "
                        "database; others stand by).", no_args_is_help=True,

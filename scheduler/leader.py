@@ -21,8 +21,9 @@ from typing import IO
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.store import utcnow, writer_id
 from scheduler.models import SchedulerLeader
+from xxgk.base.clock import utcnow
+from xxgk.base.processes import writer_id
 
 # pg_try_advisory_lock key: "xxgk" + "sche" as one 64-bit number, so that other software
 # sharing the database server is unlikely to pick it.

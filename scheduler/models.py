@@ -24,12 +24,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Table, Text,
-    Unicode, UniqueConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    Unicode,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from archive.models import Base
+from xxgk.base.db import Base
 
 JOBS_TABLE = "apscheduler_jobs"
 

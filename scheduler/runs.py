@@ -32,8 +32,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.home import Home
-from archive.recover import process_alive
 from archive.redact import SECRETS
 from crawler.models import CrawlRun
 from crawler.outcome import INCOMPLETE, outcome, trouble, unreachable
@@ -52,6 +50,8 @@ from scheduler.models import (
     ScheduledRun,
 )
 from scheduler.sinks import Deliverer
+from xxgk.base.home import Home
+from xxgk.base.processes import process_alive
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
@@ -91,9 +91,9 @@ class Runtime:
         return path
 
     def child(self, args: list[str], log_file: Path) -> int:
-        """Run ``python -m scheduler.cli ARGS`` to its end (or until shutdown: SIGTERM, then
+        """Run ``python -m xxgk ARGS`` to its end (or until shutdown: SIGTERM, then
         SIGKILL after STOP_GRACE); its output goes to ``log_file``. Returns the exit code."""
-        command = [sys.executable, "-m", "scheduler.cli", *args]
+        command = [sys.executable, "-m", "xxgk", *args]
         env = {**os.environ, **self.env, "XXGK_HOME": str(self.home.root)}
         with log_file.open("ab") as out:
             out.write(f"$ {' '.join(command)}\n".encode())

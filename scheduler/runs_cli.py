@@ -19,8 +19,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.cli_output import CliError, ExitCode, choices, emit, print_wide, time_text
-from archive.db import session_factory
-from archive.home import HomeOption
 from crawler.ledger import FAILURE_KINDS, Ledger, SiteBusy
 from crawler.models import FINISHED, INTERRUPTED, RUNNING, CrawlFailure, CrawlRun
 from scheduler.commands import home_engine
@@ -28,6 +26,8 @@ from scheduler.crawl_runs import list_runs, views
 from scheduler.models import INTERRUPTED as SCHEDULED_INTERRUPTED
 from scheduler.models import RUNNING as SCHEDULED_RUNNING
 from scheduler.models import ScheduledRun
+from xxgk.base.db import session_factory
+from xxgk.base.home import HomeOption
 
 RunState = choices("RunState", (RUNNING, FINISHED, INTERRUPTED))
 FailureKind = choices("FailureKind", FAILURE_KINDS)

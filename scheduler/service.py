@@ -34,8 +34,6 @@ from apscheduler.triggers.date import DateTrigger
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive.db import create_schema, make_engine, session_factory
-from archive.home import Home
 from crawler.registry import Schedule, Site
 from scheduler import runs
 from scheduler.clock import Clock, use_in_apscheduler
@@ -43,6 +41,8 @@ from scheduler.leader import LeaderLock, LostLock
 from scheduler.models import JOBS_TABLE
 from scheduler.runs import Runtime, interrupted_runs, naive_utc
 from scheduler.sinks import Deliverer, Sink
+from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.home import Home
 
 log = logging.getLogger(__name__)
 PORTAL_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the portals' clocks: cron times are theirs

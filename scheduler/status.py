@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from archive.home import Home
 from archive.models import WarcFile
 from archive.redact import SECRETS
 from archive.timespec import iso
@@ -23,6 +22,7 @@ from crawler.registry import Site
 from scheduler.crawl_runs import attempts, failures_in_a_row
 from scheduler.models import SchedulerLeader
 from scheduler.runs import site_report_count
+from xxgk.base.home import Home
 
 STALE_AFTER = timedelta(minutes=2)  # a heartbeat older than this: the scheduler is gone
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
 
-from archive.home import Home
 from archive.store import Archive, Exchange
+from xxgk.base.home import Home
 
 XXGK = Path(sys.executable).with_name("xxgk")
 SITE = "http://xxgk.example.gov.cn"

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from archive.home import Home
 from archive.store import Archive, Exchange
+from xxgk.base.home import Home
 
 MB = 1024 * 1024
 SITE = "http://bomb.example.gov.cn"

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.home import Home
 from archive.models import Capture, WarcFile
 from archive.store import Archive
 from tests.test_cli import XXGK
+from xxgk.base.home import Home
 
 WRITER = r"""
 import os, sys
 from datetime import datetime, timedelta
-from archive.home import Home
+from xxgk.base.home import Home
 from archive.store import Archive, Exchange
 archive = Archive(Home(__import__("pathlib").Path(sys.argv[1])))
 n = 0

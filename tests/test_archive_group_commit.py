@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.home import Home
 from archive.models import Capture, WarcFile
-from archive.recover import process_alive
 from archive.store import Archive, Exchange, Resource, Stored
 from crawler.archiver import ArchiveWriterProcess, WriterGone
+from xxgk.base.home import Home
+from xxgk.base.processes import process_alive
 
 T0 = datetime(2025, 3, 4, 5, 6, 7)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.home import Home
 from archive.models import Capture
 from archive.store import Archive, Exchange
+from xxgk.base.home import Home
 
 URL = "http://www.example.gov.cn/art/2024/1/2/art_1_2.html"
 T0 = datetime(2025, 3, 4, 5, 6, 7, 890123)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.home import Home
 from archive.models import Capture, WarcFile
 from archive.store import Archive, Exchange
 from tests.test_cli import XXGK
 from tests.test_storage import REGION, moto_endpoint, set_aws_env  # noqa: F401 - fixture
+from xxgk.base.home import Home
 
 T0 = datetime(2025, 1, 2, 3, 4, 5, 123456)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from archive.home import Home
 from archive.store import Archive, Exchange
 from tests.pgdb import throwaway_database
+from xxgk.base.home import Home
 
 URL = "http://xxgk.example.gov.cn/col/col1/index.html"
 

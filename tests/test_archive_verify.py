@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.db import make_engine, session_factory
-from archive.home import Home
 from archive.models import Capture, WarcFile
 from tests.archive_fixtures import REPORT, Built, build_archive, run, run_json
+from xxgk.base.db import make_engine, session_factory
+from xxgk.base.home import Home
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """What every `xxgk` command promises (docs/cli.md), on the real command line
-(`python -m scheduler.cli` in a subprocess) over a small real home: one crawl of a portal
+(`python -m xxgk` in a subprocess) over a small real home: one crawl of a portal
 this module serves and of a registry site where nothing listens, the index of what was
 archived, one event and one queued scheduler job.
 
@@ -45,7 +45,7 @@ def xxgk(*args: str, env: dict[str, str] | None = None,
          answer: str | None = None) -> subprocess.CompletedProcess[str]:
     """The command as an operator runs it, with only the environment given here."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("XXGK_", "AWS_"))}
-    return subprocess.run([sys.executable, "-m", "scheduler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True,
                           text=True, timeout=180, env={**clean, **(env or {})},
                           input=answer if answer is not None else "", check=False)
 
@@ -148,8 +148,8 @@ def outputs(home: Home) -> dict[str, subprocess.CompletedProcess[str]]:
 
 def _add_event(path: Path) -> None:
     """One event, as a scheduled run would have raised it (no scheduler runs here)."""
-    from archive.db import make_engine, session_factory
     from scheduler.events import add_event
+    from xxgk.base.db import make_engine, session_factory
 
     engine = make_engine(f"sqlite:///{path / 'xxgk.sqlite3'}")
     try:
@@ -185,7 +185,7 @@ def test_crawl_without_sites_is_a_usage_error_listing_the_registry(home: Home) -
 def _command_paths() -> list[list[str]]:
     from typer.main import get_command
 
-    from scheduler.cli import app
+    from xxgk.cli import app
 
     def walk(group, prefix: list[str]) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
         context = click.Context(group)
@@ -203,7 +203,7 @@ def test_every_command_takes_home_and_config_before_and_after_it(tmp_path: Path)
     seconds): Click parses every option given before the eager --help answers."""
     from typer.testing import CliRunner
 
-    from scheduler.cli import app
+    from xxgk.cli import app
 
     settings = tmp_path / "empty.toml"  # nothing in it: this process's environment stays
     settings.write_text("", encoding="utf-8")
@@ -291,7 +291,7 @@ def test_enumerated_options_show_and_check_their_choices(
         home: Home, command: tuple[str, ...], option: str, choices: tuple[str, ...]) -> None:
     from typer.testing import CliRunner
 
-    from scheduler.cli import app
+    from xxgk.cli import app
 
     shown = CliRunner().invoke(app, [command[0], "--help"])
     assert all(choice in shown.output for choice in choices), shown.output

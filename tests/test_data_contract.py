@@ -22,8 +22,6 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from archive.db import alembic_config, make_engine, session_factory
-from archive.home import Home
 from archive.store import Archive, Exchange
 from parsers.checks import run_checks
 from parsers.contract import CellValue, Layout
@@ -32,13 +30,23 @@ from parsers.export import EXPORTS, export_tables
 from parsers.index import Indexer
 from parsers.report import parse_document
 from parsers.tables.schema import (
-    ACTIVE_BLOCKS, APPLICANT_COLUMNS, LAYOUTS, REVIEW_COLUMNS, REVIEW_ROWS, TABLES,
-    VARIANT_ROWS, application_rows, cell_keys, row_specs,
+    ACTIVE_BLOCKS,
+    APPLICANT_COLUMNS,
+    LAYOUTS,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+    TABLES,
+    VARIANT_ROWS,
+    application_rows,
+    cell_keys,
+    row_specs,
 )
 from tests.archive_fixtures import run
 from tests.parse_helpers import seed_text, text_document
 from tests.pgdb import throwaway_database
 from tests.test_migrations import database_url  # noqa: F401 - an empty SQLite / PostgreSQL
+from xxgk.base.db import alembic_config, make_engine, session_factory
+from xxgk.base.home import Home
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_FORMAT = ROOT / "docs" / "report-format.md"

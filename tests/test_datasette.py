@@ -25,15 +25,18 @@ from sqlalchemy import inspect
 
 import crawler.models  # noqa: F401 - every table of the shared database
 import scheduler.models  # noqa: F401
-from archive.db import make_engine
-from archive.home import Home
-from archive.models import Base
 from parsers.datasette.metadata import (
-    DATABASE, METADATA_FILE, OPERATIONAL, QUERIES, build_metadata,
+    DATABASE,
+    METADATA_FILE,
+    OPERATIONAL,
+    QUERIES,
+    build_metadata,
 )
 from parsers.dictionary import REPORT_TABLES, field
 from tests.archive_fixtures import XXGK, run
 from tests.test_data_contract import FEES, build_home
+from xxgk.base.db import Base, make_engine
+from xxgk.base.home import Home
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 60

@@ -32,7 +32,7 @@ ENV_EXAMPLE = DEPLOY / "xxgk.env.example"
 TOML_EXAMPLE = DEPLOY / "xxgk.toml.example"
 XXGK = Path(sys.executable).with_name("xxgk")
 INSTALLED_XXGK = "/opt/xxgk/bin/xxgk"  # where docs/operations.md installs it
-SOURCE_PACKAGES = ("archive", "crawler", "parsers", "scheduler")
+SOURCE_PACKAGES = ("xxgk", "archive", "crawler", "parsers", "scheduler")
 # The image's services, and the bundled third-party ones.
 XXGK_SERVICES = {"migrate", "scheduler", "worker", "web", "xxgk"}
 OTHER_SERVICES = {"postgres", "redis", "minio", "minio-init"}
@@ -59,7 +59,7 @@ def assert_real_commands(commands: dict[str, list[str]]) -> None:
     process, on the console script's own app: a subprocess per command costs seconds."""
     from typer.testing import CliRunner
 
-    from scheduler.cli import app
+    from xxgk.cli import app
 
     runner = CliRunner()
     wrong = {}

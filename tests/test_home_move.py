@@ -22,8 +22,6 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from archive.db import alembic_config, make_engine
-from archive.home import Home
 from tests.archive_fixtures import REPORT, Built, build_archive
 from tests.conftest import ProxyClient
 from tests.memento_helpers import fetch, serving
@@ -31,6 +29,8 @@ from tests.pgdb import throwaway_database
 from tests.portalsim.server import RunningSimulator
 from tests.portalsim.truth import truth
 from tests.portalsim.world import DEFAULT_AS_OF
+from xxgk.base.db import alembic_config, make_engine
+from xxgk.base.home import Home
 
 SITE = "hongze"  # a generic-CMS portal: no browser, about 180 requests on the calm simulator
 CRAWL = ("crawl", SITE, "--last-year", "2024", "-s", "DOWNLOAD_DELAY=0.02",
@@ -45,7 +45,7 @@ def xxgk(home: Path, *args: str, timeout: float = 900,
     another folder: nothing may depend on the working directory."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("XXGK_", "AWS_"))}
     environ.update({"XXGK_HOME": str(home), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "scheduler.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True,
                           env=environ, cwd="/", timeout=timeout, check=False)
 
 

@@ -17,18 +17,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from archive.home import Home
 from archive.models import Capture
 from archive.store import Archive
 from crawler.registry import load_registry, region_resolver
 from parsers.index import Indexer
 from parsers.models import (
-    NOT_REPORT, REMOVED, REPORT, CellChange, CellRow, CheckRow, Organisation, ParsedDocument,
-    Report, ReportVersion,
+    NOT_REPORT,
+    REMOVED,
+    REPORT,
+    CellChange,
+    CellRow,
+    CheckRow,
+    Organisation,
+    ParsedDocument,
+    Report,
+    ReportVersion,
 )
 from tests.portalsim.server import Options, RunningSimulator
 from tests.portalsim.world import build_world
 from tests.simclient import ArchivingClient
+from xxgk.base.home import Home
 
 FIRST, LATER = date(2024, 6, 30), date(2025, 6, 30)
 OCR_ACCURACY = 0.99
@@ -100,7 +108,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.fixture(scope="module")
 def db(indexed: dict):
-    from archive.db import make_engine, session_factory
+    from xxgk.base.db import make_engine, session_factory
 
     engine = make_engine(indexed["home"].database_url)
     with session_factory(engine)() as session:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from archive.home import Home
 from archive.store import Archive, Exchange
 from parsers.index import Indexer
 from parsers.models import FAILED, REPORT, SKIPPED, ParsedDocument, Report
 from tests.archive_fixtures import run
 from tests.pgdb import throwaway_database
+from xxgk.base.home import Home
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SAMPLES = Path(__file__).parent / "fixtures" / "real_samples"

@@ -15,10 +15,8 @@ from sqlalchemy import inspect, text
 import crawler.models  # noqa: F401 - the ledger's tables are part of the schema
 import parsers.models  # noqa: F401 - and the reports database
 import scheduler.models  # noqa: F401 - and the scheduler's tables
-from archive.db import alembic_config, create_schema, make_engine
-from archive.models import Base
 from tests.pgdb import throwaway_database
-
+from xxgk.base.db import Base, alembic_config, create_schema, make_engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -78,9 +76,9 @@ def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> No
     dedup, revisits and retrieval as on SQLite."""
     from datetime import datetime
 
-    from archive.home import Home
     from archive.retrieval import Retrieval
     from archive.store import Archive, Exchange
+    from xxgk.base.home import Home
 
     with throwaway_database("xxgk_archive") as url:
         monkeypatch.setenv("XXGK_DATABASE_URL", url)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from archive.home import Home
 from archive.store import Archive
 from parsers.document import Document
 from parsers.extract.limits import DEFAULT_LIMITS
@@ -21,6 +20,7 @@ from parsers.extract.pdf import _extract_with_pdfium, _extract_with_pdfplumber
 from parsers.report import parse_document
 from tests.portalsim.server import RunningSimulator
 from tests.simclient import ArchivingClient
+from xxgk.base.home import Home
 
 REAL = Path(__file__).parent / "fixtures" / "real_samples"
 EVERY = 3  # every third simulator PDF: pdfplumber takes ~0.3 s a report

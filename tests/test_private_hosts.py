@@ -19,7 +19,7 @@ from crawler.private_hosts import (
     resolved_problems,
 )
 from crawler.registry import RegistryError, load_registry, parse_site, private_host_problems
-from scheduler.cli import app
+from xxgk.cli import app
 
 PUBLIC_NAME = "www.portal-resolving-to-loopback.gov.cn"
 

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pytest
 
-from archive.home import Home
 from archive.memento import http_date
 from archive.retrieval import Retrieval
 from archive.timespec import iso, timestamp14
@@ -43,6 +42,7 @@ from tests.archive_fixtures import (
     run_json,
 )
 from tests.memento_helpers import fetch, mementos, serving
+from xxgk.base.home import Home
 
 # pytest-timeout is a hang detector here, not a speed check: one `xxgk archive get` process per archived version (about 2.5 s each to start),
 # which took over 600 s with two CPU hogs and other test runs on the 2 cores.

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from archive.home import Home
 from crawler.registry import load_registry
 from scheduler.clock import SimulatedClock
 from scheduler.service import PORTAL_TIMEZONE, SchedulerService, next_fire_after
 from scheduler.sinks import LogSink, WebhookSink
 from tests.conftest import ProxyClient
-from tests.registry_helpers import registry_with_schedule
 from tests.portalsim.truth import truth
+from tests.registry_helpers import registry_with_schedule
+from xxgk.base.home import Home
 
 SITES = ("jiaxiang", "wenshang")
 MONTHLY = "0 3 1 * *"  # 03:00 China time on the 1st: Sep 1, Oct 1, Nov 1 in the period
@@ -191,7 +191,7 @@ def test_the_webhook_got_every_event_once_after_a_refusal(months):
 
 
 def test_status_reports_each_site(months):
-    out = subprocess.run([sys.executable, "-m", "scheduler.cli", "status", "--json",
+    out = subprocess.run([sys.executable, "-m", "xxgk", "status", "--json",
                           "--home", str(months["home"])], capture_output=True, text=True,
                          env={**os.environ,
                               "XXGK_SITES_DIR": str(months["home"].parent / "sites")},

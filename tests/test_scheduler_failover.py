@@ -20,9 +20,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import ProxyClient
-from tests.registry_helpers import registry_with_schedule
 from tests.pgdb import throwaway_database
 from tests.portalsim.truth import truth
+from tests.registry_helpers import registry_with_schedule
 from tests.test_crawl_resume import _path
 
 YEARLY = "0 3 1 1 *"  # not due during a test: only triggered runs happen
@@ -30,7 +30,7 @@ YEARLY = "0 3 1 1 *"  # not due during a test: only triggered runs happen
 
 def _xxgk(*args: str, env: dict[str, str], log: Path | None = None) -> subprocess.Popen:
     out = log.open("ab") if log is not None else subprocess.DEVNULL
-    return subprocess.Popen([sys.executable, "-m", "scheduler.cli", *args], env=env,
+    return subprocess.Popen([sys.executable, "-m", "xxgk", *args], env=env,
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -65,7 +65,7 @@ def test_killed_scheduler_reruns_the_interrupted_crawl(tmp_path, world):
                 "-s", "LOG_LEVEL=WARNING"]
     log = tmp_path / "scheduler.log"
     try:
-        assert subprocess.run([sys.executable, "-m", "scheduler.cli", "scheduler", "trigger",
+        assert subprocess.run([sys.executable, "-m", "xxgk", "scheduler", "trigger",
                                "jiaxiang"], env=env, capture_output=True,
                               timeout=120).returncode == 0
         first = _xxgk(*run_args, env=env, log=log)
@@ -119,7 +119,7 @@ def test_killed_scheduler_reruns_the_interrupted_crawl(tmp_path, world):
     news = _db(home, "select organisation, year, count(*) from events "
                      "where kind = 'report.new' group by organisation, year")
     assert news and all(count == 1 for _, _, count in news)
-    verify = subprocess.run([sys.executable, "-m", "scheduler.cli", "archive", "verify"],
+    verify = subprocess.run([sys.executable, "-m", "xxgk", "archive", "verify"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert verify.returncode == 0, verify.stdout[-2000:]
     assert _db(home, "select stopped_at is not null from scheduler_leader") == [(1,)]

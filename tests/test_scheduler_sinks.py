@@ -15,11 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.db import create_schema, make_engine, session_factory
 from scheduler.config import load_config, sinks_from_env
 from scheduler.events import add_event
 from scheduler.models import DELIVERED, GAVE_UP, PENDING, EventDelivery
 from scheduler.sinks import Deliverer, EmailSink, WebhookSink
+from xxgk.base.db import create_schema, make_engine, session_factory
 
 T0 = datetime(2025, 3, 1, 3, 0)
 

@@ -26,8 +26,8 @@ import pytest
 from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from scheduler.cli import app
 from tests.pgdb import SERVER, throwaway_database
+from xxgk.cli import app
 
 XXGK = Path(sys.executable).with_name("xxgk")
 PROXY_SECRET = "prx" + secrets.token_hex(6)
@@ -74,9 +74,9 @@ def _database_url(name_url: str) -> str:
 
 def _add_pending_event(database_url: str, webhook: str) -> None:
     """An event waiting for the webhook, as a scheduled run leaves one."""
-    from archive.db import create_schema, make_engine, session_factory
     from scheduler.events import add_event
     from scheduler.sinks import WebhookSink
+    from xxgk.base.db import create_schema, make_engine, session_factory
 
     engine = make_engine(database_url)
     try:
@@ -259,8 +259,8 @@ def test_the_log_filter_masks_known_secrets_in_messages_and_tracebacks() -> None
 
 
 def test_the_archive_never_writes_credential_headers(tmp_path: Path) -> None:
-    from archive.home import Home
     from archive.store import Archive, Exchange
+    from xxgk.base.home import Home
 
     archive = Archive(Home(tmp_path))
     try:
@@ -330,10 +330,10 @@ def test_webhook_rows_of_older_versions_lose_their_token(tmp_path: Path) -> None
     renames them (and sends what was pending under the old name)."""
     from sqlalchemy import select
 
-    from archive.db import create_schema, make_engine, session_factory
     from scheduler.events import add_event
     from scheduler.models import EventDelivery
     from scheduler.sinks import Deliverer, WebhookSink
+    from xxgk.base.db import create_schema, make_engine, session_factory
 
     url = f"http://127.0.0.1:9/hook?token={WEBHOOK_SECRET}"
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from archive.home import Home
 from archive.retrieval import Retrieval
 from archive.server import MementoServer
 from archive.store import Archive, Exchange
-from scheduler.cli import app
+from xxgk.base.home import Home
+from xxgk.cli import app
 
 PAGE = "http://xxgk.example.gov.cn/art/2024/report.html"
 EVIL = "evil.example"

@@ -14,9 +14,15 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from ..home import ARCHIVE_DIR
+from xxgk.base.home import ARCHIVE_DIR
+
 from .base import (
-    MissingObject, StorageCheck, StorageError, UnresolvedLocation, check_range, file_sha256,
+    MissingObject,
+    StorageCheck,
+    StorageError,
+    UnresolvedLocation,
+    check_range,
+    file_sha256,
     short_read,
 )
 

@@ -14,13 +14,14 @@ import asyncio
 import re
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
-from scrapy.http import Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
+from scrapy import Request, Spider
+from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
-from archive.store import Resource, utcnow
+from archive.store import Resource
+from xxgk.base.clock import utcnow
 
 _COOKIE_RELOAD = re.compile(
     rb"""document\.cookie\s*=\s*['"]([A-Za-z0-9_\-]+)=([^;'"]*)[^'"]*['"]\s*;?\s*"""

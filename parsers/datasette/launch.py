@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 from archive.errors import NoArchive
-from archive.home import Home
+from xxgk.base.home import Home
 
 from .metadata import METADATA_FILE
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from archive.home import DATABASE_FILE
+from xxgk.base.home import DATABASE_FILE
 
 from ..dictionary import DESCRIPTION, LICENCE_NOTE, REPORT_TABLES, TITLE, fields
 

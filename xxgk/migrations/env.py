@@ -6,10 +6,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import crawler.models  # noqa: F401 - registers the ledger's tables on the shared metadata
+import archive.models  # noqa: F401 - registers the archive index on the shared metadata
+import crawler.models  # noqa: F401 - and the ledger
 import parsers.models  # noqa: F401 - and the reports database
 import scheduler.models  # noqa: F401 - and the scheduler's tables
-from archive.models import Base
+from xxgk.base.db import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,7 +26,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:  # called from archive.db.create_schema with a live connection
+    if connection is not None:  # called from xxgk.base.db.create_schema with a live connection
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=True)
         with context.begin_transaction():

@@ -6,7 +6,7 @@ the whole command tree once when it is built and
 
 - gives every command (and sub-group) ``--home`` and ``--config`` if it does not declare
   them, so both are accepted before the command and after it (the nearest one wins: see
-  ``archive.home`` for the home, :func:`apply_config` for the settings file);
+  ``xxgk.base.home`` for the home, :func:`apply_config` for the settings file);
 - adds the exit-code table to every command's help (``archive.cli_output``);
 - turns a :class:`CliError` (or a known archive error, an unreachable database among
   them) raised anywhere below it into one line on stderr, a JSON error on stdout when the
@@ -37,9 +37,9 @@ from archive.cli_output import (
     fail,
     known_error,
 )
-from archive.home import HOME_HELP, nearest_home
 from archive.redact import install as install_log_masking
 from scheduler.config import ConfigError, load_config
+from xxgk.base.home import HOME_HELP, nearest_home
 
 ARGS_KEY = "xxgk.args"  # the root's arguments: whether --json was asked for
 ROOT_CONFIG_KEY = "xxgk.config.root"  # the --config given before the command

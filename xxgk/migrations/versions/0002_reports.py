@@ -8,8 +8,8 @@ Create Date: 2026-11-23 04:25:20.349731
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # The canonical ids of docs/report-format.md as they stood when the views were made
 # (frozen here: a migration must not change when the parser's code does).

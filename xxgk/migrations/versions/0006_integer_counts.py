@@ -27,7 +27,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 # The views and ids as migration 0002 froze them; only where a view reads a number from
 # changes here.
-_reports = import_module("archive.migrations.versions.0002_reports")
+_reports = import_module("xxgk.migrations.versions.0002_reports")
 
 AMOUNT = sa.Numeric(18, 6, asdecimal=False)
 # Frozen copies of parsers.tables.schema.AMOUNT_CELLS and parsers.facts.AMOUNT_FACTS.

@@ -34,8 +34,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from archive.home import ARCHIVE_DIR
 from archive.storage.local import archive_relative
+from xxgk.base.home import ARCHIVE_DIR
 
 revision: str = '0005'
 down_revision: Union[str, Sequence[str], None] = '0004'

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -61,7 +61,9 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The migration history is the top's (xxgk/migrations: its environment loads every part's
+# models); the base runs it by path, as Alembic does, and imports none of it.
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -145,6 +147,10 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class Base(DeclarativeBase):
+    """The one metadata of every part's tables (one database, one migration history)."""
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

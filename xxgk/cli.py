@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 
 from archive.cli_output import EXIT_CODES_HELP, emit
-from archive.home import HomeOption, resolve_home
 from archive.redact import mask_database_url
-from scheduler.cli_contract import RootConfigOption, XxgkGroup, remember_root_config
+from xxgk.base.home import HomeOption, resolve_home
+from xxgk.cli_contract import RootConfigOption, XxgkGroup, remember_root_config
 
 # The commands other packages define, imported only when one is run (``XxgkGroup.lazy``):
 # in the order `xxgk --help` lists them, after the ones below.
@@ -61,8 +61,8 @@ console = Console()
 @app.callback()
 def _root(ctx: typer.Context, home: HomeOption = None,
           config: RootConfigOption = None) -> None:
-    """Options for every command: the home is resolved by each command (``archive.home``),
-    the settings file applied as each command is parsed (``scheduler.cli_contract``)."""
+    """Options for every command: the home is resolved by each command (``xxgk.base.home``),
+    the settings file applied as each command is parsed (``xxgk.cli_contract``)."""
     remember_root_config(ctx, config)
 
 
