@@ -1,6 +1,6 @@
 """`xxgk archive ...`: what an archivist asks of the archive, from the command line.
 
-Every command reads through ``archive.retrieval`` (or verify/cdxj/wacz/importer), prints
+Every command reads through ``archive.read.retrieval`` (or verify/cdxj/wacz/importer), prints
 tables or bytes for people and JSON under ``--json`` for scripts, and turns every foreseeable
 failure into one line on stderr and an exit code (``archive.cli_output``), never a traceback.
 """
@@ -22,14 +22,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from archive.cli_output import CliError, ExitCode, emit, print_wide
+from archive.errors import ImportRefused, NoVersion, Undecodable
+from archive.read.decoding import undo_content_encoding
+from archive.read.retrieval import Payload, Retrieval, Version
+from archive.read.text import Text, text_of
+from archive.timespec import TIME_HELP, TimeSpan, iso, parse_time, timestamp20
 from xxgk.base.home import Home, HomeOption, resolve_home
-
-from .cli_output import CliError, ExitCode, emit, print_wide
-from .decoding import undo_content_encoding
-from .errors import ImportRefused, NoVersion, Undecodable
-from .retrieval import Payload, Retrieval, Version
-from .text import Text, text_of
-from .timespec import TIME_HELP, TimeSpan, iso, parse_time, timestamp20
 
 app = typer.Typer(
     name="archive",
@@ -250,7 +249,7 @@ def verify(home: HomeOption = None, as_json: JsonOption = False) -> None:
     record a whole gzip member at the indexed offset/length, block and payload digests,
     payload sha256 vs the index, records the index lacks, files the index does not know,
     unsealed files. Exits 1 if anything is wrong, naming the file and record."""
-    from .verify import verify_archive
+    from archive.fixity.verify import verify_archive
 
     with _writing(), _retrieval(home) as retrieval:
         def progress(warc_file: Any) -> None:
@@ -293,7 +292,7 @@ def export_cdxj(
     revisit and resource. CDXJ timestamps have one-second resolution: captures in the same
     second keep distinct lines by filename/offset, and the extra field "captured_at" holds
     the microseconds. With --json, prints a summary (needs -o)."""
-    from .cdxj import cdxj
+    from archive.replay.cdxj import cdxj
 
     with _writing(), _retrieval(home) as retrieval:
         if as_json and output is None:
@@ -329,7 +328,7 @@ def wacz(
     """Pack every sealed WARC file, a CDXJ index and a list of HTML pages into one WACZ file
     (via the `wacz` package; check it with `wacz validate -f FILE`). Open files are left out
     until their crawl seals them."""
-    from .wacz_export import create_wacz
+    from archive.replay.wacz_export import create_wacz
 
     with _writing(), _retrieval(home) as retrieval:
         result = create_wacz(retrieval.sessions, retrieval.locations, output, title, desc)
@@ -356,9 +355,9 @@ def import_(
     into the archive folder (or the configured S3 bucket) and indexed, so `get`, `history`
     and `verify` treat its records like our own. Importing a file again adds nothing. Exits
     4 if any file was refused (the others are still imported)."""
-    from .importer import import_warc
-    from .storage import storage_from_env
-    from .store import Archive
+    from archive.fixity.importer import import_warc
+    from archive.storage import storage_from_env
+    from archive.write.store import Archive
 
     results: list[dict[str, Any]] = []
     refused = False

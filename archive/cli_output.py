@@ -27,9 +27,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import exc as sqlalchemy_exc
 
-from xxgk.base.db import DATABASE_URL_ATTRIBUTE
-
-from .errors import (
+from archive.errors import (
     BadSetting,
     BadTime,
     Damaged,
@@ -40,10 +38,11 @@ from .errors import (
     Undecodable,
     UnknownUrl,
 )
-from .reader import RecordMissing
-from .redact import SECRETS, mask_database_url, mask_values
-from .storage import StorageConfigError, StorageError
-from .timespec import iso
+from archive.read.reader import RecordMissing
+from archive.redact import SECRETS, mask_database_url, mask_values
+from archive.storage import StorageConfigError, StorageError
+from archive.timespec import iso
+from xxgk.base.db import DATABASE_URL_ATTRIBUTE
 
 
 class ExitCode(IntEnum):

@@ -6,7 +6,7 @@ command line maps the classes to exit codes, so scripts can tell them apart.
 
 from __future__ import annotations
 
-from .timespec import BadTime
+from archive.timespec import BadTime
 
 
 class RetrievalError(Exception):

@@ -33,9 +33,10 @@ from sqlalchemy import insert  # noqa: E402
 
 import crawler.models  # noqa: E402,F401 - the full schema, as in production
 from archive.models import Capture, WarcFile  # noqa: E402
-from archive.retrieval import Retrieval  # noqa: E402
-from archive.store import Archive, Exchange  # noqa: E402
+from archive.read.retrieval import Retrieval  # noqa: E402
 from archive.surt import surt  # noqa: E402
+from archive.write.records import Exchange  # noqa: E402
+from archive.write.store import Archive
 from xxgk.base.home import Home  # noqa: E402
 
 T0 = datetime(2024, 1, 1)

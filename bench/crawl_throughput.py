@@ -214,7 +214,7 @@ class _Snapshot:
 def profiled(path: str | None, top: int = 30) -> Iterator[None]:
     """cProfile of every thread of a worker (cProfile alone sees only the thread that
     enabled it), merged into one pstats file; the top entries are printed too. The full
-    crawl's archive writer process (crawler.archiver) writes its own profile next to it,
+    crawl's archive writer process (archive.write.process) writes its own profile next to it,
     ``FILE.writer``.
 
     cProfile's own clock (wall time): a CPU-time clock (time.thread_time) is a system call
@@ -239,7 +239,7 @@ def profiled(path: str | None, top: int = 30) -> Iterator[None]:
         threads.append(profile)
         profile.enable()
 
-    os.environ["XXGK_ARCHIVE_WRITER_PROFILE"] = f"{path}.writer"  # = crawler.archiver
+    os.environ["XXGK_ARCHIVE_WRITER_PROFILE"] = f"{path}.writer"  # = archive.write.process
     main = cProfile.Profile()
     threading.setprofile(start_thread)
     main.enable()
@@ -315,7 +315,7 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 def children_cpu() -> float:
     """CPU seconds of this process's child processes that are still running: the full crawl
-    archives in a writer process of its own (crawler.archiver), whose work is part of what
+    archives in a writer process of its own (archive.write.process), whose work is part of what
     a page costs. Read from /proc (utime + stime of each child); Linux only."""
     total = 0.0
     me = str(os.getpid())

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.store import Archive  # noqa: E402
+from archive.write.store import Archive  # noqa: E402
 from tests.hostile_files import (  # noqa: E402
     MB,
     Measured,

@@ -39,8 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import crawler.models  # noqa: E402,F401 - the full schema, as in production
-from archive.reader import header_value  # noqa: E402
-from archive.store import Archive, Exchange  # noqa: E402
+from archive.read.reader import header_value  # noqa: E402
+from archive.write.records import Exchange  # noqa: E402
+from archive.write.store import Archive
 from parsers.document import ExtractionError  # noqa: E402
 from parsers.extract import extract  # noqa: E402
 from parsers.images import read_image_tables  # noqa: E402

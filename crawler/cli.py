@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from archive.cli_output import CliError, ExitCode, UsageError, print_wide
+from archive.read.retrieval import open_engine
 from archive.redact import SECRETS
-from archive.retrieval import open_engine
 from crawler.outcome import INCOMPLETE, trouble
 from crawler.private_hosts import LOOKUP_DEADLINE
 from crawler.registry import RegistryError, Site, load_registry, private_host_problems

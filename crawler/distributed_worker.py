@@ -33,7 +33,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import install_reactor
 from twisted.internet import task, threads
 
-from archive.store import Archive
+from archive.write.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
 from crawler.distributed_frontier import Frontier, Registration, site_settings, worker_id
 from crawler.ledger import Ledger

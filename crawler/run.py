@@ -11,10 +11,10 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.store import Archive
+from archive.write.process import ArchiveWriterProcess
+from archive.write.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
 from crawler import settings as default_settings
-from crawler.archiver import ArchiveWriterProcess
 from crawler.ledger import Ledger, SiteBusy
 from crawler.registry import Site
 from crawler.spiders.hanweb import HanwebSpider
@@ -77,7 +77,7 @@ def build_settings(overrides: dict[str, Any], scope: list[str] | None = None) ->
 
 def start_archive_writer(archive: Archive, home: Home, settings: Settings) -> None:
     """Where the responses are archived (``Archive.submit``): a process of its own
-    (``crawler.archiver``, XXGK_ARCHIVE_PROCESS), or a thread of this one; both in groups
+    (``archive.write.process``, XXGK_ARCHIVE_PROCESS), or a thread of this one; both in groups
     of up to XXGK_ARCHIVE_MAX_BATCH, XXGK_ARCHIVE_MAX_LATENCY seconds apart at most. WARC
     files are named as the archive's (``Archive.prefix``)."""
     max_batch = settings.getint("XXGK_ARCHIVE_MAX_BATCH", 64)

@@ -49,8 +49,8 @@ XXGK_MAX_TRIES_PER_URL = 10
 XXGK_DROP_WHEN_CLOSING = True
 XXGK_CONDITIONAL_REQUESTS = True  # If-None-Match / If-Modified-Since from the last capture
 XXGK_PROGRESS_INTERVAL = 2.0  # seconds between progress updates; 0 turns them off
-# Responses are archived by a writer process of their own (crawler.archiver; False: a thread
-# of the crawl process, archive.groupcommit.GroupCommit), in groups: up to this many per fsync and
+# Responses are archived by a writer process of their own (archive.write.process; False: a thread
+# of the crawl process, archive.write.groupcommit.GroupCommit), in groups: up to this many per fsync and
 # index transaction, a response waiting at most this long for others to join it. Per crawl
 # process (the archive is shared by the sites crawled in it).
 XXGK_ARCHIVE_PROCESS = True

@@ -20,7 +20,7 @@ from rich.table import Table as RichTable
 from sqlalchemy import select
 
 from archive.cli_output import CliError, ExitCode, emit
-from archive.retrieval import open_engine
+from archive.read.retrieval import open_engine
 from archive.timespec import iso
 from xxgk.base.db import session_factory
 from xxgk.base.home import HomeOption, resolve_home

@@ -13,14 +13,25 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from archive.timespec import iso
 
 from .dictionary import DESCRIPTION, LICENCE_NOTE, REPORT_TABLES, TITLE, Field
 
-if TYPE_CHECKING:
-    from .export import Export
+
+class Export(Protocol):
+    """What a resource is described from (``parsers.export.Export``): its file's name, the
+    table its columns come from, its fields and keys."""
+
+    name: str
+    table: str
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
+
+    @property
+    def fields(self) -> list[Field]: ...
+
 
 FILE = "datapackage.json"
 PACKAGE_NAME = "xxgk-reports"

@@ -26,7 +26,16 @@ from archive.timespec import iso
 
 from .datapackage import write_datapackage
 from .dictionary import (
-    BOOLEAN, DATE, DATETIME, INTEGER, NUMBER, STRING, WIDE_VIEWS, Field, columns_of, field,
+    BOOLEAN,
+    DATE,
+    DATETIME,
+    INTEGER,
+    NUMBER,
+    STRING,
+    WIDE_VIEWS,
+    Field,
+    columns_of,
+    field,
 )
 from .quantities import whole
 

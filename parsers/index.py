@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from archive.models import Capture, WarcFile
-from archive.retrieval import Retrieval, Version, version_of
+from archive.read.retrieval import Retrieval, Version, version_of
 from xxgk.base.db import create_schema
 from xxgk.base.digests import EMPTY_SHA256
 from xxgk.base.home import Home

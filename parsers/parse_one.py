@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from archive.decoding import undo_content_encoding
 from archive.errors import DecodedTooLarge, RetrievalError
-from archive.retrieval import Retrieval, Version
+from archive.read.decoding import undo_content_encoding
+from archive.read.retrieval import Retrieval, Version
 from xxgk.base.digests import EMPTY_SHA256
 from xxgk.base.home import Home
 

@@ -20,8 +20,18 @@ from archive.models import Capture
 from . import PARSER_VERSION
 from .facts import AMOUNT_FACTS
 from .models import (
-    REMOVED, REPORT, PUBLISHED, CellChange, CellRow, CheckRow, FactRow, Organisation,
-    ParsedDocument, Report, ReportVersion, SectionRow,
+    PUBLISHED,
+    REMOVED,
+    REPORT,
+    CellChange,
+    CellRow,
+    CheckRow,
+    FactRow,
+    Organisation,
+    ParsedDocument,
+    Report,
+    ReportVersion,
+    SectionRow,
 )
 from .organisations import credit_code_in, level_of
 from .quantities import split

@@ -6,7 +6,7 @@ step can be improved (and everything re-parsed from the archive) without touchin
 
 from __future__ import annotations
 
-from .checks import run_checks
+from .tables.checks import run_checks
 from .contract import CellValue, Layout, ParsedReport, Section
 from .document import Document
 from .facts import read_facts

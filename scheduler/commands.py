@@ -30,8 +30,8 @@ from archive.cli_output import (
     print_wide,
     time_text,
 )
+from archive.read.retrieval import open_engine
 from archive.redact import SECRETS, mask_url
-from archive.retrieval import open_engine
 from archive.timespec import iso
 from crawler.cli import registry_sites
 from scheduler.clock import Clock, SimulatedClock

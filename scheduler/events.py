@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 from archive.redact import SECRETS
 from parsers.models import CellChange, CheckRow, Organisation, Report, ReportVersion
 from scheduler.models import (
-    CHECKS_FAILED, PENDING, REPORT_NEW, REPORT_REMOVED, REPORT_REVISED, Event, EventDelivery,
+    CHECKS_FAILED,
+    PENDING,
+    REPORT_NEW,
+    REPORT_REMOVED,
+    REPORT_REVISED,
+    Event,
+    EventDelivery,
     ReportWatch,
 )
 

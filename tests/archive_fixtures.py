@@ -16,7 +16,8 @@ from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
 
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from xxgk.base.home import Home
 
 XXGK = Path(sys.executable).with_name("xxgk")

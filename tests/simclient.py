@@ -14,9 +14,13 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from tests.portalsim.hostility import (
-    CHALLENGE_COOKIE_CLIENT, CHALLENGE_COOKIE_SERVER, STUB_COOKIE, fnv1a32,
+    CHALLENGE_COOKIE_CLIENT,
+    CHALLENGE_COOKIE_SERVER,
+    STUB_COOKIE,
+    fnv1a32,
 )
 
 USER_AGENT = "xxgk-archive-tests/0.1"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from archive.models import Capture, WarcFile
-from archive.store import Archive
+from archive.write.store import Archive
 from tests.test_cli import XXGK
 from xxgk.base.home import Home
 
@@ -23,7 +23,8 @@ WRITER = r"""
 import os, sys
 from datetime import datetime, timedelta
 from xxgk.base.home import Home
-from archive.store import Archive, Exchange
+from archive.write.store import Archive
+from archive.write.records import Exchange
 archive = Archive(Home(__import__("pathlib").Path(sys.argv[1])))
 n = 0
 while True:

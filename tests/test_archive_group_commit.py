@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Capture, WarcFile
-from archive.store import Archive, Exchange, Resource, Stored
-from crawler.archiver import ArchiveWriterProcess, WriterGone
+from archive.write.process import ArchiveWriterProcess, WriterGone
+from archive.write.records import Exchange, Resource, Stored
+from archive.write.store import Archive
 from xxgk.base.home import Home
 from xxgk.base.processes import process_alive
 

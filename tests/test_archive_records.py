@@ -12,7 +12,8 @@ from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.models import Capture
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from xxgk.base.home import Home
 
 URL = "http://www.example.gov.cn/art/2024/1/2/art_1_2.html"

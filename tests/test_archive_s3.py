@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from archive.models import Capture, WarcFile
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from tests.test_cli import XXGK
 from tests.test_storage import REGION, moto_endpoint, set_aws_env  # noqa: F401 - fixture
 from xxgk.base.home import Home

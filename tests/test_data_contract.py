@@ -22,8 +22,9 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from archive.store import Archive, Exchange
-from parsers.checks import run_checks
+from archive.write.records import Exchange
+from archive.write.store import Archive
+from parsers.tables.checks import run_checks
 from parsers.contract import CellValue, Layout
 from parsers.dictionary import WIDE_VIEWS, columns_of
 from parsers.export import EXPORTS, export_tables

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.decoding import undo_content_encoding
 from archive.errors import DecodedTooLarge, Undecodable
+from archive.read.decoding import undo_content_encoding
 from parsers.sandbox import DocumentLimits, LimitExceeded, Worker, WorkerCrashed, WorkerPool
 from tests.hostile_files import (
     MARKER,

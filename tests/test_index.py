@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from archive.models import Capture
-from archive.store import Archive
+from archive.write.store import Archive
 from crawler.registry import load_registry, region_resolver
 from parsers.index import Indexer
 from parsers.models import (

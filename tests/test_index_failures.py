@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, select
 
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from parsers.index import Indexer
 from parsers.models import FAILED, REPORT, SKIPPED, ParsedDocument, Report
 from tests.archive_fixtures import run

@@ -1,7 +1,9 @@
 """The layering of docs/architecture.md holds: `lint-imports` checks the contracts in
 pyproject.toml ([tool.importlinter]) over every import of the product packages, those made
 inside functions included. A part that imports one above it (the archive reaching for the
-parsers' models, the base for the scheduler) fails here, naming the chain of imports."""
+parsers' models, the base for the scheduler) fails here, naming the chain of imports; so do
+two modules or sub-packages of one package that import each other, even through others
+(archive/read and archive/write, say: the writer may read, the reader never writes)."""
 
 from __future__ import annotations
 

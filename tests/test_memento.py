@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.memento import BadRequest, accept_datetime, http_date, original_url, route
+from archive.replay.memento import BadRequest, accept_datetime, http_date, original_url, route
 from archive.timespec import iso, timestamp14, timestamp20
 from tests.archive_fixtures import (
     DOCX,

@@ -76,8 +76,9 @@ def test_the_archive_writes_and_reads_on_postgresql(tmp_path, monkeypatch) -> No
     dedup, revisits and retrieval as on SQLite."""
     from datetime import datetime
 
-    from archive.retrieval import Retrieval
-    from archive.store import Archive, Exchange
+    from archive.read.retrieval import Retrieval
+    from archive.write.records import Exchange
+    from archive.write.store import Archive
     from xxgk.base.home import Home
 
     with throwaway_database("xxgk_archive") as url:

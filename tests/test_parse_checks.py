@@ -1,4 +1,4 @@
-"""parsers.checks: the 勾稽关系 of docs/report-format.md as recorded findings.
+"""parsers.tables.checks: the 勾稽关系 of docs/report-format.md as recorded findings.
 
 A failed check is data about the report, never an error; a blank counts as 0; a check with
 none of its cells present is not run. The simulator's oracle (tests/portalsim/figures.py)
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.checks import run_checks
+from parsers.tables.checks import run_checks
 from parsers.contract import CellValue
 from parsers.tables import read_tables
 from parsers.tables.schema import GB2019, GB2021, cell_keys

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.store import Archive
+from archive.write.store import Archive
 from parsers.document import Document
 from parsers.extract.limits import DEFAULT_LIMITS
 from parsers.extract.pdf import _extract_with_pdfium, _extract_with_pdfplumber

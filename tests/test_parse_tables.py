@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from parsers.checks import run_checks
+from parsers.tables.checks import run_checks
 from parsers.document import Block, Cell, Document, Table
 from parsers.tables import read_tables
 from parsers.tables.cells import read_value

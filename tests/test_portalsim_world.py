@@ -17,7 +17,11 @@ from tests.portalsim.seeds import SEED_DIR, SEEDS
 from tests.portalsim.tables import GB2019, GB2021, LabelStyle, build_grids, cell_keys
 from tests.portalsim.truth import report_truth, truth
 from tests.portalsim.world import (
-    DEFAULT_AS_OF, REMOVED_AT, REVISED_AT, MOVED_AT, build_world,
+    DEFAULT_AS_OF,
+    MOVED_AT,
+    REMOVED_AT,
+    REVISED_AT,
+    build_world,
 )
 
 SEED_PORTALS = ("jiaxiang", "wenshang", "wendeng", "yanzhou")  # Hanweb JCMS

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.memento import http_date
-from archive.retrieval import Retrieval
+from archive.read.retrieval import Retrieval
+from archive.replay.memento import http_date
 from archive.timespec import iso, timestamp14
 from tests.archive_fixtures import (
     GZIPPED,

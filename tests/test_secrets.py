@@ -259,7 +259,8 @@ def test_the_log_filter_masks_known_secrets_in_messages_and_tracebacks() -> None
 
 
 def test_the_archive_never_writes_credential_headers(tmp_path: Path) -> None:
-    from archive.store import Archive, Exchange
+    from archive.write.records import Exchange
+    from archive.write.store import Archive
     from xxgk.base.home import Home
 
     archive = Archive(Home(tmp_path))
@@ -291,7 +292,7 @@ def test_the_crawler_also_drops_the_headers_an_operator_marks_secret() -> None:
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
-    from archive.store import Stored
+    from archive.write.records import Stored
     from crawler.middlewares.archiving import ArchiveMiddleware
 
     class Capturing:

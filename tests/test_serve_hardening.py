@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from archive.retrieval import Retrieval
-from archive.server import MementoServer
-from archive.store import Archive, Exchange
+from archive.read.retrieval import Retrieval
+from archive.replay.server import MementoServer
+from archive.write.records import Exchange
+from archive.write.store import Archive
 from xxgk.base.home import Home
 from xxgk.cli import app
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -26,13 +26,21 @@ from botocore.config import Config
 from moto.server import ThreadedMotoServer
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.reader import parse_record
+from archive.read.reader import parse_record
 from archive.storage import (
-    LocalStorage, MissingObject, ShortRead, StorageConfigError, StorageError, StorageSettings,
-    UploadMismatch, file_sha256, storage_from_config, storage_from_env,
+    LocalStorage,
+    MissingObject,
+    ShortRead,
+    StorageConfigError,
+    StorageError,
+    StorageSettings,
+    UploadMismatch,
+    file_sha256,
+    storage_from_config,
+    storage_from_env,
 )
 from archive.storage.s3 import S3Storage
-from archive.warc import WarcFileWriter, Written
+from archive.write.warc import WarcFileWriter, Written
 
 REGION = "us-east-1"
 SECRET = "test-secret-never-logged"

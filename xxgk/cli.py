@@ -24,7 +24,7 @@ COMMANDS = {
     "crawl": "crawler.cli:crawl",
     "worker": "crawler.cli:worker",
     "archive": "archive.cli:app",
-    "serve": "archive.server:serve",
+    "serve": "archive.replay.server:serve",
     "parse": "parsers.cli:parse",
     "reports": "parsers.cli:reports",
     "report": "parsers.cli:report",

@@ -19,12 +19,18 @@ Credentials: only AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN
 environment; never from files, never logged.
 """
 
-from .base import (
-    MissingObject, ShortRead, Storage, StorageCheck, StorageConfigError, StorageError,
-    UploadMismatch, file_sha256,
+from archive.storage.base import (
+    MissingObject,
+    ShortRead,
+    Storage,
+    StorageCheck,
+    StorageConfigError,
+    StorageError,
+    UploadMismatch,
+    file_sha256,
 )
-from .config import StorageSettings, storage_from_config, storage_from_env
-from .local import LocalStorage
+from archive.storage.config import StorageSettings, storage_from_config, storage_from_env
+from archive.storage.local import LocalStorage
 
 __all__ = [
     "LocalStorage", "MissingObject", "ShortRead", "Storage", "StorageCheck",

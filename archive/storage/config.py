@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import Storage, StorageConfigError
-from .local import LocalStorage
+from archive.storage.base import Storage, StorageConfigError
+from archive.storage.local import LocalStorage
 
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("", "0", "false", "no", "off")
@@ -54,7 +54,7 @@ def storage_from_config(settings: StorageSettings, local_directory: Path,
     """The backend the settings name; ``local_directory`` is where WARC files are written."""
     if not settings.bucket:
         return LocalStorage(local_directory)
-    from .s3 import S3Storage  # boto3 is only imported by processes that use S3
+    from archive.storage.s3 import S3Storage  # boto3 is only imported by processes that use S3
 
     return S3Storage(settings.bucket, settings.prefix, endpoint_url=settings.endpoint_url,
                      region=settings.region, object_lock_days=settings.object_lock_days,

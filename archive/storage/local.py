@@ -14,9 +14,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from xxgk.base.home import ARCHIVE_DIR
-
-from .base import (
+from archive.storage.base import (
     MissingObject,
     StorageCheck,
     StorageError,
@@ -25,6 +23,7 @@ from .base import (
     file_sha256,
     short_read,
 )
+from xxgk.base.home import ARCHIVE_DIR
 
 
 class LocalStorage:

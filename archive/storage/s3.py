@@ -33,11 +33,17 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .base import (
-    MissingObject, StorageCheck, StorageConfigError, StorageError, UploadMismatch, check_range,
-    file_sha256, short_read,
+from archive.storage.base import (
+    MissingObject,
+    StorageCheck,
+    StorageConfigError,
+    StorageError,
+    UploadMismatch,
+    check_range,
+    file_sha256,
+    short_read,
 )
-from .local import local_file_exists, local_path, open_file, read_file_range
+from archive.storage.local import local_file_exists, local_path, open_file, read_file_range
 
 log = logging.getLogger(__name__)
 

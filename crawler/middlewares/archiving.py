@@ -17,7 +17,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from archive.redact import strip_credentials
-from archive.store import Archive, Exchange
+from archive.write.records import Exchange
+from archive.write.store import Archive
 
 # Twisted has removed the chunked framing by the time we see the body: a reader must not try
 # to de-chunk it again, so the header is kept under another name.
@@ -70,7 +71,7 @@ class ArchiveMiddleware:
             crawl_run_id=getattr(self.crawler.spider, "crawl_run_id", None),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(request).hex())
         try:
-            # The archive's writer (a process of its own, crawler.archiver) stores it with
+            # The archive's writer (a process of its own, archive.write.process) stores it with
             # the exchanges of the same moment (group commit: one fsync and one index
             # transaction for all of them); the reactor meanwhile keeps every other host's
             # requests on time. The response goes on only once its records are on disk and

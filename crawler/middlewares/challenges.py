@@ -20,7 +20,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy_playwright.page import PageMethod
 
-from archive.store import Resource
+from archive.write.records import Resource
 from xxgk.base.clock import utcnow
 
 _COOKIE_RELOAD = re.compile(

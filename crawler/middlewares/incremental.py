@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from archive.models import Capture, WarcFile
 from archive.storage.local import local_file_exists
-from archive.store import Archive
+from archive.write.store import Archive
 from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
 from crawler.middlewares.failures import record
 

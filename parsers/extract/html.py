@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import lxml.etree
 
-from archive.decoding import declared_charset, to_text
+from archive.read.decoding import declared_charset, to_text
 from parsers.document import Document, ExtractionError
 
 from .htmlflow import SKIP_TAGS, Flow, is_layout_table, tag_of, text_content
@@ -57,7 +57,7 @@ def extract_html(data: bytes, *, url: str | None = None,
 def decode_html(data: bytes, headers: list[tuple[str, str]], limits: Limits
                 ) -> tuple[str, list[str]]:
     """The page as text: declared charset first (HTTP header, then <meta>), GB2312/GBK read
-    as GB18030 (archive.decoding). Pages beyond the HTML limit are read up to it."""
+    as GB18030 (archive.read.decoding). Pages beyond the HTML limit are read up to it."""
     warnings = []
     if len(data) > limits.max_html_bytes:
         # Cut before a tag: '<' never occurs inside a UTF-8 or GB18030 multi-byte character.

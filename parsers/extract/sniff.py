@@ -15,7 +15,7 @@ import zipfile
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from archive.reader import header_value
+from archive.read.reader import header_value
 from parsers.document import ExtractionError
 
 Format = Literal["html", "docx", "doc", "wps", "rtf", "pdf", "image", "text"]

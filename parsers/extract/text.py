@@ -3,7 +3,7 @@
 Tables in such text are already flattened (``| a | b |`` rows, one cell per line, numbers
 separated by spaces); rebuilding them is the table parser's job, so lines stay as written.
 Decoding goes UTF-8 first, then GB18030, and only then to detection, because
-charset-normalizer reads short GBK text as Korean (see archive.decoding); a payload that
+charset-normalizer reads short GBK text as Korean (see archive.read.decoding); a payload that
 decodes to control characters is binary junk, not text.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from archive.decoding import declared_charset, to_text
+from archive.read.decoding import declared_charset, to_text
 from parsers.document import Block, Document, ExtractionError
 
 _CONTROL_OK = {"\t", "\n", "\r", "\f", "\x0b"}

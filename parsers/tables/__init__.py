@@ -3,7 +3,7 @@
 ``read_tables(doc)`` reads every form a Document can carry them in (grids from HTML, DOCX and
 PDF extractors, OCR grids of table images, tables flattened to text) and names each number
 with the canonical ids of docs/report-format.md, so later steps never look at a table
-again. The ids and labels live in ``schema``; ``parsers.checks`` uses them too.
+again. The ids and labels live in ``schema``; ``checks`` uses them too.
 """
 
 from .reader import TablesResult, detect_layout, read_tables

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from parsers import checks  # a module, not its names: parsers.checks imports our schema
+from parsers.tables import checks
 
 from .collect import Collector
 from .labelled import read_labelled

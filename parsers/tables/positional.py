@@ -21,7 +21,12 @@ from parsers.document import Cell, Table
 
 from .collect import Collector
 from .schema import (
-    APPLICANT_COLUMNS, VARIANT_ROWS, RowSpec, active_rows, review_specs, row_specs,
+    APPLICANT_COLUMNS,
+    VARIANT_ROWS,
+    RowSpec,
+    active_rows,
+    review_specs,
+    row_specs,
 )
 
 _WIDTH = len(APPLICANT_COLUMNS)

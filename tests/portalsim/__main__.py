@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import run_demo
 
         return run_demo(args.port, keep_serving=args.serve, home=args.home)
-    from .truth import summary as make_summary, truth as make_truth
+    from .truth import summary as make_summary
+    from .truth import truth as make_truth
 
     world = build_world(args.seed, args.scale, tuple(args.extra))
     if args.command == "truth":

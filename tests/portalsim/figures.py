@@ -12,8 +12,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .tables import (
-    ACTIVE_BLOCKS, APPLICANT_COLUMNS, APPLICANTS, GB2019, GB2021, REVIEW_COLUMNS, REVIEW_ROWS,
-    application_rows, cell_keys, outcome_rows,
+    ACTIVE_BLOCKS,
+    APPLICANT_COLUMNS,
+    APPLICANTS,
+    GB2019,
+    GB2021,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+    application_rows,
+    cell_keys,
+    outcome_rows,
 )
 
 Number = int | float

@@ -15,7 +15,13 @@ without blank cells (``forms.needs_no_blanks``), so every truth cell stays reada
 from __future__ import annotations
 
 from .tables import (
-    ACTIVE_BLOCKS, APPLICANT_COLUMNS, GB2021, REVIEW_COLUMNS, REVIEW_ROWS, Grid, GridCell,
+    ACTIVE_BLOCKS,
+    APPLICANT_COLUMNS,
+    GB2021,
+    REVIEW_COLUMNS,
+    REVIEW_ROWS,
+    Grid,
+    GridCell,
     outcome_groups,
 )
 

@@ -15,17 +15,32 @@ from html import escape
 from urllib.parse import quote
 
 from . import hanweb, jpaas
-from .assets import CONTENT_TYPES, Assets, big_file_chunks, BIG_FILE_SIZE
+from .assets import BIG_FILE_SIZE, CONTENT_TYPES, Assets, big_file_chunks
 from .catalog import (
-    CALENDAR_TRAP, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, JPAAS, REDIRECTS, PortalSpec,
+    CALENDAR_TRAP,
+    CRAWL_DELAY,
+    DUPLICATE_URLS,
+    HANWEB,
+    JPAAS,
+    REDIRECTS,
+    PortalSpec,
 )
 from .determinism import rng_for, stable_hash
-from .page import Page, SimRequest, html_page as _html, redirect as _redirect
+from .page import Page, SimRequest
+from .page import html_page as _html
+from .page import redirect as _redirect
 from .render_forms import html_report_body, page_in_form
 from .render_html import body_html
 from .routes_static import StaticRouter
 from .world import (
-    ATTACHMENT_RENDERINGS, HTML, PDF, Article, Attachment, Portal, Report, World,
+    ATTACHMENT_RENDERINGS,
+    HTML,
+    PDF,
+    Article,
+    Attachment,
+    Portal,
+    Report,
+    World,
 )
 
 _ARTICLE = re.compile(r"^(?:/col/col(\d+))?/art/(\d{4})/(\d{1,2})/(\d{1,2})/art_(\d+)_(\d+)\.html$")

@@ -16,15 +16,31 @@ from collections import Counter
 from datetime import date
 
 from .catalog import (
-    BIG_FILE, CALENDAR_TRAP, CHALLENGE, COOKIE_STUB, CRAWL_DELAY, DUPLICATE_URLS, HANWEB, JPAAS,
-    RATE_LIMIT, PortalSpec,
+    BIG_FILE,
+    CALENDAR_TRAP,
+    CHALLENGE,
+    COOKIE_STUB,
+    CRAWL_DELAY,
+    DUPLICATE_URLS,
+    HANWEB,
+    JPAAS,
+    RATE_LIMIT,
+    PortalSpec,
 )
 from .forms import SCANNED_PDF, TRADITIONAL_FORMS
 from .jpaas import UNIT_API
 from .tables import cell_label
 from .traditional import traditional_text
 from .world import (
-    ATTACHMENT_RENDERINGS, DEFAULT_AS_OF, HTML, IMAGE, PROSE, STATIC_CMS, Portal, Report, World,
+    ATTACHMENT_RENDERINGS,
+    DEFAULT_AS_OF,
+    HTML,
+    IMAGE,
+    PROSE,
+    STATIC_CMS,
+    Portal,
+    Report,
+    World,
     event_reports,
 )
 

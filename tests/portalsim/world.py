@@ -14,13 +14,30 @@ from datetime import date, datetime, timedelta
 from types import ModuleType
 from urllib.parse import quote
 
-from . import catalog, catalog_jiangsu, catalog_jpaas, catalog_scale, forms, prose, prose_numbers, trs, ucap
+from . import (
+    catalog,
+    catalog_jiangsu,
+    catalog_jpaas,
+    catalog_scale,
+    forms,
+    prose,
+    prose_numbers,
+    trs,
+    ucap,
+)
 from .catalog import HANWEB, TRS, UCAP, ColumnSpec, KnownReport, PortalSpec, UnitSpec
 from .determinism import credit_code, hex_name, org_code, rng_for, stable_hash
 from .document import Block, Fact
 from .figures import (
-    BREAKAGES, Cell, RawStyle, UnitLedger, failing_checks, generate_values, with_value,
-    write_cells, zero_words,
+    BREAKAGES,
+    Cell,
+    RawStyle,
+    UnitLedger,
+    failing_checks,
+    generate_values,
+    with_value,
+    write_cells,
+    zero_words,
 )
 from .seeds import SEEDS, SeedDocument, load_seed
 from .tables import APPLICANTS, GB2019, GB2021, LabelStyle, application_rows, cell_keys

@@ -15,21 +15,36 @@ import os
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, select
 from warcio.timeutils import iso_date_to_datetime
 
+from archive.models import Capture, WarcFile
+from archive.read.reader import (
+    OPEN_SUFFIX,
+    ArchivedRecord,
+    RecordMissing,
+    file_path,
+    header_value,
+    parse_record,
+)
+from archive.storage.base import UnresolvedLocation, file_sha256
+from archive.surt import surt
+from archive.write.warc import FINGERPRINT_FIELD, RUN_FIELD
 from xxgk.base.processes import process_alive
 
-from .models import Capture, WarcFile
-from .reader import ArchivedRecord, RecordMissing, file_path, header_value, parse_record
-from .storage.base import UnresolvedLocation, file_sha256
-from .surt import surt
-from .warc import FINGERPRINT_FIELD, OPEN_SUFFIX, RUN_FIELD
-
 if TYPE_CHECKING:
-    from .store import Archive
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from xxgk.base.home import Home
+
+
+class Opened(Protocol):
+    """What a repair needs of the archive that opens (``Archive``): its home and sessions."""
+
+    home: Home
+    sessions: sessionmaker[Session]
 
 log = logging.getLogger(__name__)
 _CHUNK = 1 << 16
@@ -106,7 +121,7 @@ def capture_of_record(session, record: ArchivedRecord, warc_file_id: int, offset
         fingerprint=header_value(headers, FINGERPRINT_FIELD))
 
 
-def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
+def repair_file(archive: Opened, row: WarcFile) -> Repaired | None:
     """Make one abandoned open file whole and sealed; None if there is nothing to repair."""
     try:
         # The open file, or the sealed one if it was renamed but the index update did not
@@ -170,7 +185,7 @@ def repair_file(archive: Archive, row: WarcFile) -> Repaired | None:
     return result
 
 
-def repair_abandoned_files(archive: Archive) -> list[Repaired]:
+def repair_abandoned_files(archive: Opened) -> list[Repaired]:
     """Repair every unsealed file whose writer process is gone (called when an Archive opens)."""
     with archive.sessions() as session:
         rows = list(session.scalars(select(WarcFile).where(WarcFile.sealed.is_(False))))

@@ -15,8 +15,8 @@ import os
 import re
 import zlib
 
-from .errors import BadSetting, DecodedTooLarge, Undecodable
-from .reader import header_value
+from archive.errors import BadSetting, DecodedTooLarge, Undecodable
+from archive.read.reader import header_value
 
 GB_FAMILY = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "csgb2312", "cp936", "euc-cn", "gb18030"}
 # What charset-normalizer answers for Chinese text it misreads.

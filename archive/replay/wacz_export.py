@@ -21,10 +21,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import NoArchive, RetrievalError
-from .locations import Locations
-from .models import Capture, WarcFile
-from .timespec import iso, timestamp14
+from archive.errors import NoArchive, RetrievalError
+from archive.models import Capture, WarcFile
+from archive.read.locations import Locations
+from archive.timespec import iso, timestamp14
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 

@@ -13,7 +13,7 @@ What stays the same: the writer is an ``Archive`` of the same home, and writes w
 per group, deduplication, 304 revisits). A submission's future resolves only once its
 records are on disk and claimed by the committed index, so the response reaches the spider,
 the ledger and the failure list exactly as before, with its capture id. Grouping as in
-``archive.groupcommit.GroupCommit``: what arrived while the previous group was written goes at
+``archive.write.groupcommit.GroupCommit``: what arrived while the previous group was written goes at
 once; a lone exchange waits at most ``max_latency`` for company.
 
 Nothing is lost: the child ignores SIGINT and SIGTERM (they are for the crawl, which shuts
@@ -22,7 +22,7 @@ received: at ``close`` (the crawl is over), or when the crawl process dies (its 
 pipe closes with it). A SIGKILL of the process group (a power cut) kills both; what was in
 flight was never confirmed to the crawl, so a resumed run fetches it again, as before.
 
-The child is ``python -m crawler.archiver`` with the two pipe ends as inherited file
+The child is ``python -m archive.write.process`` with the two pipe ends as inherited file
 descriptors (not multiprocessing's spawn, which would re-import the crawl's main module).
 """
 
@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from archive.redact import install as install_log_masking
-from archive.store import Archive, Exchange, Resource, Stored
+from archive.write.records import Exchange, Resource, Stored
+from archive.write.store import Archive
 from xxgk.base.home import Home
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class ArchiveWriterProcess:
         results_in, results_out = os.pipe()
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.archiver", str(home.root), str(requests_in),
+                [sys.executable, "-m", "archive.write.process", str(home.root), str(requests_in),
                  str(results_out), str(max_batch), repr(max_latency), prefix],
                 pass_fds=(requests_in, results_out), stdin=subprocess.DEVNULL)
         finally:

@@ -17,7 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from .decoding import declared_charset, to_text
+from archive.read.decoding import declared_charset, to_text
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -18,9 +18,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from .storage.base import file_sha256
-
-OPEN_SUFFIX = ".open"
+from archive.read.reader import OPEN_SUFFIX
+from archive.storage.base import file_sha256
 
 
 class Sha256WARCWriter(WARCWriter):

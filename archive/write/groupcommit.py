@@ -15,12 +15,18 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .store import Archive, Exchange, Stored
+    from archive.write.records import Exchange, Stored
+
+
+class GroupRecorder(Protocol):
+    """What a group is written through (``Archive``): every exchange's result or error."""
+
+    def record_group(self, exchanges: list[Exchange]) -> list[Stored | Exception]: ...
 
 
 class ExchangeWriter(Protocol):
     """What ``Archive.submit`` hands exchanges to: GroupCommit (a thread of this process) or
-    a crawl's archive writer process (crawler.archiver)."""
+    a crawl's archive writer process (archive.write.process)."""
 
     def submit(self, exchange: Exchange) -> Future[Stored]: ...
 
@@ -50,7 +56,7 @@ class GroupCommit:
     then stops the thread: nothing submitted is dropped.
     """
 
-    def __init__(self, archive: Archive, *, max_batch: int = 64,
+    def __init__(self, archive: GroupRecorder, *, max_batch: int = 64,
                  max_latency: float = 0.005) -> None:
         self.archive = archive
         self.max_batch = max(1, max_batch)

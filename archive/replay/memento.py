@@ -1,7 +1,7 @@
 """Memento (RFC 7089) over the archive: routes, TimeGate choice, TimeMaps and memento replies.
 
 Plain functions from a request (target, Accept-Datetime, our base URL) to a reply
-(status, headers, body), reading through ``Retrieval``; ``archive.server`` puts them on HTTP
+(status, headers, body), reading through ``Retrieval``; ``archive.replay.server`` puts them on HTTP
 and tests call them without a socket. The URIs, Wayback style:
 
     /timegate/{URI-R}              302 to the memento at or before Accept-Datetime
@@ -30,11 +30,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import quote, unquote, urljoin
 
-from .decoding import undo_content_encoding
-from .errors import Damaged, RetrievalError, Undecodable, UnknownUrl
-from .retrieval import Retrieval, Version
-from .storage import StorageError
-from .timespec import BadTime, iso, parse_time, timestamp14, timestamp20
+from archive.errors import Damaged, RetrievalError, Undecodable, UnknownUrl
+from archive.read.decoding import undo_content_encoding
+from archive.read.retrieval import Retrieval, Version
+from archive.storage import StorageError
+from archive.timespec import BadTime, iso, parse_time, timestamp14, timestamp20
 
 SANDBOX = ("sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' "
            "'unsafe-inline'; font-src 'self' data:; media-src 'self'")

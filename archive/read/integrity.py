@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from warcio.archiveiterator import ArchiveIterator
 
-from .reader import ArchivedRecord, RecordMissing, parse_record
+from archive.read.reader import ArchivedRecord, RecordMissing, parse_record
 
 ALGORITHMS = {"sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "md5": "md5"}
 END_OF_RECORD = b"\r\n\r\n"

@@ -6,7 +6,7 @@ in between leaves bytes the index does not claim, never a claim without bytes.
 
 A crawl hands its exchanges to ``Archive.submit``: one writer archives them in groups, one
 fsync and one index transaction per group, with the same guarantee (``GroupCommit``, a
-thread; or the crawl's writer process, crawler.archiver, set with ``set_writer``).
+thread; or the crawl's writer process, archive.write.process, set with ``set_writer``).
 """
 
 from __future__ import annotations
@@ -23,22 +23,17 @@ from sqlalchemy import Connection, PoolProxiedConnection, Table, bindparam, inse
 from sqlalchemy.orm import Session
 from warcio.statusandheaders import StatusAndHeaders
 
-from xxgk.base.clock import utcnow
-from xxgk.base.db import create_schema, make_engine, session_factory
-from xxgk.base.digests import EMPTY_SHA256
-from xxgk.base.home import Home
-from xxgk.base.processes import writer_id
-
-from .errors import Damaged
-from .groupcommit import ExchangeWriter, GroupCommit
-from .locations import Locations
-from .models import Capture, WarcFile
-from .reader import ArchivedRecord, header_value, parse_record
-from .redact import strip_credentials
-from .storage import LocalStorage, StorageError, storage_from_env
-from .storage.local import local_location
-from .surt import surt
-from .warc import (
+from archive.errors import Damaged
+from archive.models import Capture, WarcFile
+from archive.read.locations import Locations
+from archive.read.reader import ArchivedRecord, header_value, parse_record, payload_capture
+from archive.redact import strip_credentials
+from archive.storage import LocalStorage, StorageError, storage_from_env
+from archive.storage.local import local_location
+from archive.surt import surt
+from archive.write.groupcommit import ExchangeWriter, GroupCommit
+from archive.write.records import Exchange, Resource, Stored, Validators
+from archive.write.warc import (
     FINGERPRINT_FIELD,
     RUN_FIELD,
     SERVER_NOT_MODIFIED,
@@ -46,44 +41,17 @@ from .warc import (
     label_of_hex,
     sha256_label,
 )
+from xxgk.base.clock import utcnow
+from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.digests import EMPTY_SHA256
+from xxgk.base.home import Home
+from xxgk.base.processes import writer_id
 
 log = logging.getLogger(__name__)
 _CAPTURES = cast(Table, Capture.__table__)
 _WARC_FILES = cast(Table, WarcFile.__table__)
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
 SOFTWARE = "xxgk-archive (warcio)"
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One HTTP request and the response as received (body before any decoding)."""
-
-    url: str
-    method: str
-    request_headers: list[tuple[str, str]]
-    request_body: bytes
-    protocol: str  # HTTP/1.1
-    status: int
-    reason: str
-    response_headers: list[tuple[str, str]]
-    body: bytes
-    captured_at: datetime  # UTC
-    crawl_run_id: int | None = None
-    fingerprint: str | None = None  # the client's request key, for resuming
-
-
-@dataclass(frozen=True)
-class Resource:
-    """A record that is not an HTTP exchange (a browser's DOM, extracted text), as
-    ``record_resource`` takes it: for ``submit_resource``, whose writer may be a process."""
-
-    url: str
-    body: bytes
-    content_type: str
-    record_type: str = "resource"
-    captured_at: datetime | None = None  # UTC; None: when it is written
-    refers_to: str | None = None
-    crawl_run_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,24 +64,6 @@ class _Payload:
     url: str
     captured_at: datetime
     payload_length: int | None
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What a conditional request needs from the last capture of its URL."""
-
-    id: int
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass(frozen=True)
-class Stored:
-    capture_id: int
-    record_type: str  # response | revisit
-    payload_digest: str | None
-    new_payload: bool  # False: identical bytes were already archived (or 304)
-    payload_capture_id: int  # the capture whose record holds the payload bytes
 
 
 class Archive:
@@ -130,7 +80,7 @@ class Archive:
         if maintenance:
             create_schema(self.engine)
         self.sessions = session_factory(self.engine)
-        from .recover import Repaired, repair_abandoned_files
+        from archive.write.recover import Repaired, repair_abandoned_files
 
         self.repaired: list[Repaired] = repair_abandoned_files(self) if maintenance else []
         # Where sealed files go: the local folder, or S3 when XXGK_S3_BUCKET is set. Checked
@@ -274,15 +224,7 @@ class Archive:
                 cursor.close()
         return Validators(*row) if row is not None else None
 
-    @staticmethod
-    def payload_capture(session, capture: Capture) -> Capture:  # type: ignore[no-untyped-def]
-        """The response record that holds a capture's payload (revisits point back)."""
-        seen = set()
-        while capture.record_type == "revisit" and capture.refers_to_id is not None \
-                and capture.id not in seen:
-            seen.add(capture.id)
-            capture = session.get(Capture, capture.refers_to_id)
-        return capture
+    payload_capture = staticmethod(payload_capture)  # archive.read.reader's, for callers
 
     def _validated(self, session, ex: Exchange) -> Capture | None:  # type: ignore[no-untyped-def]
         """The capture a 304 is about: the one whose validators the request sent (not

@@ -18,17 +18,15 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.errors import Damaged, NoArchive, NoVersion, UnknownUrl
+from archive.models import Capture, WarcFile
+from archive.read.integrity import read_record
+from archive.read.locations import Locations
+from archive.read.reader import ArchivedRecord, payload_capture
+from archive.surt import surt
+from archive.timespec import iso
 from xxgk.base.db import make_engine, session_factory
 from xxgk.base.home import Home
-
-from .errors import Damaged, NoArchive, NoVersion, UnknownUrl
-from .integrity import read_record
-from .locations import Locations
-from .models import Capture, WarcFile
-from .reader import ArchivedRecord
-from .store import Archive
-from .surt import surt
-from .timespec import iso
 
 VERSION_TYPES = ("response", "revisit")
 
@@ -196,7 +194,7 @@ class Retrieval:
         if not version.is_revisit:
             return version
         with self.sessions() as session:
-            capture = Archive.payload_capture(session, session.get(Capture, version.capture_id))
+            capture = payload_capture(session, session.get(Capture, version.capture_id))
             if capture.record_type == "revisit":
                 raise Damaged(f"the revisit of {version.url} at {version.captured_at} refers to "
                               "a payload this archive does not hold (an imported revisit "

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from .models import WarcFile
-from .storage.local import local_file_exists, local_path
-from .warc import OPEN_SUFFIX
+from archive.models import Capture, WarcFile
+from archive.storage.local import local_file_exists, local_path
+
+# A WARC file still being written carries this suffix until it is sealed.
+OPEN_SUFFIX = ".open"
 
 
 class RecordMissing(Exception):
@@ -65,3 +67,13 @@ def parse_record(data: bytes) -> ArchivedRecord:
             http_headers=list(http.headers) if http is not None else [],
             payload=record.raw_stream.read())
     raise RecordMissing("no WARC record in the given bytes")
+
+
+def payload_capture(session, capture: Capture) -> Capture:  # type: ignore[no-untyped-def]
+    """The response record that holds a capture's payload (revisits point back)."""
+    seen = set()
+    while capture.record_type == "revisit" and capture.refers_to_id is not None \
+            and capture.id not in seen:
+        seen.add(capture.id)
+        capture = session.get(Capture, capture.refers_to_id)
+    return capture

@@ -1,7 +1,7 @@
 """`xxgk serve`: the archive's Memento TimeGates, TimeMaps and mementos over HTTP.
 
 The standard library's threaded HTTP server is enough for an archivist's tool and adds no
-dependency; every answer comes from ``archive.memento``, so this module only moves bytes.
+dependency; every answer comes from ``archive.replay.memento``, so this module only moves bytes.
 Read-only, like ``Retrieval``: safe to run next to a crawl writing the same archive.
 
 Nothing a client sends decides what the server says about itself: every absolute link
@@ -25,12 +25,11 @@ from urllib.parse import urlsplit
 
 import typer
 
+from archive.cli_output import CliError, ExitCode
+from archive.errors import NoArchive
+from archive.read.retrieval import Retrieval
+from archive.replay.memento import Request, answer, server_error
 from xxgk.base.home import HomeOption, resolve_home
-
-from .cli_output import CliError, ExitCode
-from .errors import NoArchive
-from .memento import Request, answer, server_error
-from .retrieval import Retrieval
 
 log = logging.getLogger(__name__)
 EXIT_NOT_FOUND = 3  # as `xxgk archive`: no archive in this home

@@ -1,7 +1,7 @@
 """Taking in WARC files made elsewhere (another crawler, wget, Browsertrix, an older archive).
 
 A file is checked whole before anything is kept: every record one whole gzip member, every
-digest recomputing (``archive.integrity``). Then it is indexed in one transaction, copied into
+digest recomputing (``archive.read.integrity``). Then it is indexed in one transaction, copied into
 the archive folder (and handed to the storage backend, like a file our writer sealed), and
 registered as a sealed ``WarcFile``; the index is committed only after the bytes are in place.
 
@@ -21,17 +21,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive.errors import ImportRefused
+from archive.models import Capture, WarcFile
+from archive.read.integrity import check_record, header, label_key
+from archive.read.members import GZIP_MAGIC, walk_members
+from archive.read.reader import ArchivedRecord
+from archive.storage import Storage, file_sha256
+from archive.storage.local import local_location
+from archive.write.recover import capture_of_record
+from archive.write.store import Archive
 from xxgk.base.clock import utcnow
-
-from .errors import ImportRefused
-from .integrity import check_record, header, label_key
-from .members import GZIP_MAGIC, walk_members
-from .models import Capture, WarcFile
-from .reader import ArchivedRecord
-from .recover import capture_of_record
-from .storage import Storage, file_sha256
-from .storage.local import local_location
-from .store import Archive
 
 IMPORTING_SUFFIX = ".importing"
 RECOMPRESS_HINT = ("only WARC files gzipped record by record (.warc.gz) can be imported "

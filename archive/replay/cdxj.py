@@ -25,9 +25,9 @@ from contextlib import ExitStack
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Capture, WarcFile
-from .timespec import iso, timestamp14
-from .warc import label_of_hex
+from archive.models import Capture, WarcFile
+from archive.timespec import iso, timestamp14
+from archive.write.warc import label_of_hex
 
 CDXJ_TYPES = ("response", "revisit", "resource", "metadata")
 SORT_CHUNK = 200_000  # lines held in memory at once while sorting

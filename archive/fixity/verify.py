@@ -9,7 +9,7 @@ One forward read per file (local or S3) checks, at once:
 - that every record in the file is known to the index.
 Then: files in the archive folder the index does not know, revisits whose original differs,
 and unsealed files (normal while a crawl writes; a dead writer's file is repaired by
-``archive.recover`` when the archive is next opened for writing).
+``archive.write.recover`` when the archive is next opened for writing).
 """
 
 from __future__ import annotations
@@ -22,15 +22,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from .errors import Damaged
-from .integrity import check_record, header, sha256_hex_of_label
-from .locations import Locations, is_remote
-from .members import Member, walk_members
-from .models import Capture, WarcFile
-from .reader import file_path
-from .recover import _writer_alive as writer_alive
-from .storage.base import UnresolvedLocation
-from .warc import OPEN_SUFFIX
+from archive.errors import Damaged
+from archive.models import Capture, WarcFile
+from archive.read.integrity import check_record, header, sha256_hex_of_label
+from archive.read.locations import Locations, is_remote
+from archive.read.members import Member, walk_members
+from archive.read.reader import OPEN_SUFFIX, file_path
+from archive.storage.base import UnresolvedLocation
+from archive.write.recover import _writer_alive as writer_alive
 
 WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
 
@@ -222,7 +221,7 @@ def check_revisits(session: Session, report: Report) -> None:
 
 def unknown_files(archive_dir: Path, files: list[WarcFile]) -> list[Path]:
     """WARC files in the archive folder (sub-folders too) that no index row names, as the
-    rows resolve in this home (``archive.reader.file_path``)."""
+    rows resolve in this home (``archive.read.reader.file_path``)."""
     known = set()
     for warc_file in files:
         if is_remote(warc_file):

@@ -1,7 +1,7 @@
 """Bytes of WARC files wherever the index says they are: in the home's archive folder (a
 location relative to it) or ``s3://``.
 
-Local files (also unsealed ones still being written) are read through ``archive.reader``,
+Local files (also unsealed ones still being written) are read through ``archive.read.reader``,
 relative to the archive folder of the home in use, so a moved or restored home reads its
 own files; the S3 backend is only built the first time an ``s3://`` location is met, so
 reading a local archive never needs S3 settings or credentials.
@@ -12,13 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from archive.errors import Damaged
+from archive.models import WarcFile
+from archive.read.reader import RecordMissing, file_path
+from archive.storage import Storage, StorageError, storage_from_env
+from archive.storage.local import in_folder, read_file_range
 from xxgk.base.home import Home
-
-from .errors import Damaged
-from .models import WarcFile
-from .reader import RecordMissing, file_path
-from .storage import Storage, StorageError, storage_from_env
-from .storage.local import in_folder, read_file_range
 
 S3_SCHEME = "s3://"
 
