@@ -181,8 +181,8 @@ def _seed(chosen: list, home, *, proxy: str | None, overrides: dict,  # type: ig
     """`xxgk crawl --distributed`: runs started, start requests in the shared frontier."""
     from redis.exceptions import RedisError
 
-    from crawler import distributed
-    from crawler.distributed_frontier import Frontier
+    from crawler.distributed import coordinator as distributed
+    from crawler.distributed.frontier import Frontier
 
     if proxy:
         overrides["XXGK_PROXY"] = proxy  # for the workers (a worker's own --proxy wins)
@@ -224,7 +224,7 @@ def worker(
     storage) into the shared database (XXGK_DATABASE_URL)."""
     from redis.exceptions import RedisError
 
-    from crawler.distributed_worker import run_worker
+    from crawler.distributed.worker import run_worker
 
     overrides = dict(_setting(s) for s in setting or [])
     remember_secrets(proxy, overrides)

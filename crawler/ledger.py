@@ -18,10 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.models import Capture
-from xxgk.base.clock import utcnow
-from xxgk.base.processes import process_alive
-
-from .models import (
+from crawler.models import (
     CHANGED,
     FINISHED,
     INTERRUPTED,
@@ -35,6 +32,8 @@ from .models import (
     CrawlFailure,
     CrawlRun,
 )
+from xxgk.base.clock import utcnow
+from xxgk.base.processes import process_alive
 
 # crawl_failures.kind: a final 4xx/5xx (http), no answer (network, timeout), refused by us
 # (too_large, robots, offsite, trap), a challenge not passed, a callback error, the archive

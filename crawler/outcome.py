@@ -16,7 +16,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import FINISHED, INTERRUPTED, RUNNING, CrawlFailure, CrawlRun
+from crawler.models import FINISHED, INTERRUPTED, RUNNING, CrawlFailure, CrawlRun
 
 SUCCEEDED, FAILED = "succeeded", "failed"  # besides the run states running and interrupted
 INCOMPLETE = "incomplete"  # reached its end, but listings read short (crawler.listings)

@@ -84,7 +84,7 @@ class Site:
     # Per-site overrides of Scrapy settings (politeness), e.g. {"DOWNLOAD_DELAY": 3}.
     settings: dict[str, Any] = field(default_factory=dict)
     # Requests in flight at once per host (XXGK_HOST_CONCURRENCY): 1 unless the portal's
-    # operators allow more. A distributed crawl keeps one (politeness_redis).
+    # operators allow more. A distributed crawl keeps one (crawler.distributed.politeness).
     concurrency: int = 1
     # (province, city, county) of the portal's county: the parsers' organisations table
     # records where each publishing body is.

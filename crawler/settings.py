@@ -121,21 +121,21 @@ PLAYWRIGHT_CHROMIUM_ARGS = [
     "CertificateTransparencyComponentUpdater,AutofillServerCommunication",
 ]
 
-# Distributed mode only (`xxgk worker`, crawler.distributed_worker): several workers share one
+# Distributed mode only (`xxgk worker`, crawler.distributed.worker): several workers share one
 # crawl through Redis (XXGK_REDIS_URL). These replace or join the components above in a
 # worker; `xxgk crawl` without --distributed never reads them.
 XXGK_DISTRIBUTED_DOWNLOADER_MIDDLEWARES = {
     # Per-host turns in Redis instead of the process's own slot delays.
     "crawler.middlewares.politeness.PolitenessMiddleware": None,
-    "crawler.middlewares.politeness_redis.SharedCrawlDelayMiddleware": 560,
-    "crawler.middlewares.politeness_redis.HostGateMiddleware": 990,
+    "crawler.distributed.politeness.SharedCrawlDelayMiddleware": 560,
+    "crawler.distributed.politeness.HostGateMiddleware": 990,
     # Challenge cookies one worker got, shared with the others.
     "crawler.middlewares.challenges.CookieChallengeMiddleware": None,
-    "crawler.middlewares.challenges_redis.SharedChallengeMiddleware": 940,
+    "crawler.distributed.challenges.SharedChallengeMiddleware": 940,
 }
 XXGK_DISTRIBUTED_EXTENSIONS = {
     "crawler.extensions.CrawlRunExtension": None,
-    "crawler.distributed_run.DistributedRunExtension": 500,
+    "crawler.distributed.run.DistributedRunExtension": 500,
 }
 XXGK_WORKER_SITE_CONCURRENCY = 8  # a site's requests one worker holds at a time
 XXGK_FRONTIER_POLL = 0.5  # seconds between looks at an empty shared queue

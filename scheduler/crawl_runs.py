@@ -57,7 +57,7 @@ def triggers(session: Session, runs: list[CrawlRun]) -> dict[int, str]:
                 s.site == run.site and s.host == run.host and s.started_at <= run.started_at
                 for s in open_runs):
             found[run.id] = SCHEDULER
-        elif run.host.startswith("redis:"):  # owned by a Redis frontier (crawler.distributed)
+        elif run.host.startswith("redis:"):  # owned by a Redis frontier (crawler.distributed.coordinator)
             found[run.id] = DISTRIBUTED
         else:
             found[run.id] = MANUAL

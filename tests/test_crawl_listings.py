@@ -244,7 +244,7 @@ def test_a_worker_that_never_read_the_column_falls_back_with_the_pager_it_was_gi
     from scrapy.utils.test import get_crawler
     from twisted.python.failure import Failure
 
-    from crawler.distributed_codec import dumps, loads, request_dict
+    from crawler.distributed.codec import dumps, loads, request_dict
     from crawler.registry import parse_site
     from crawler.spiders.hanweb import HanwebSpider
 

@@ -270,7 +270,7 @@ def test_the_frontier_is_left_clean(crawl):
 def test_requests_travel_through_redis_as_json():
     from scrapy import FormRequest, Spider
 
-    from crawler import distributed_codec
+    from crawler.distributed import codec as distributed_codec
 
     class S(Spider):
         name = "s"

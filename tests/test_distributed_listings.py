@@ -1,5 +1,5 @@
 """Completeness in a distributed crawl: the workers' shares of a run's listings added up in
-Redis (crawler.listings_shared), and the run judged on the sum: two `xxgk worker` processes
+Redis (crawler.distributed.listings), and the run judged on the sum: two `xxgk worker` processes
 crawl Hanweb portals of the simulator, one of which cuts its column listing short; that run
 ends ``incomplete`` with the numbers, the others complete."""
 
@@ -11,7 +11,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from crawler.listings_shared import SharedListingTally
+from crawler.distributed.listings import SharedListingTally
 from tests.conftest import _running
 from tests.pgdb import throwaway_database
 from tests.portalsim.world import build_world

@@ -40,15 +40,6 @@ class Resource:
 
 
 @dataclass(frozen=True)
-class Validators:
-    """What a conditional request needs from the last capture of its URL."""
-
-    id: int
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass(frozen=True)
 class Stored:
     capture_id: int
     record_type: str  # response | revisit

@@ -16,23 +16,22 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, PoolProxiedConnection, Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select, update
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.errors import Damaged
 from archive.models import Capture, WarcFile
 from archive.read.locations import Locations
 from archive.read.reader import ArchivedRecord, header_value, parse_record, payload_capture
+from archive.read.validators import LastValidators, Validators, confirmed_capture
 from archive.redact import strip_credentials
-from archive.storage import LocalStorage, StorageError, storage_from_env
-from archive.storage.local import local_location
+from archive.storage import storage_from_env
 from archive.surt import surt
+from archive.write.files import OpenFiles
 from archive.write.groupcommit import ExchangeWriter, GroupCommit
-from archive.write.records import Exchange, Resource, Stored, Validators
+from archive.write.records import Exchange, Resource, Stored
 from archive.write.warc import (
     FINGERPRINT_FIELD,
     RUN_FIELD,
@@ -42,16 +41,14 @@ from archive.write.warc import (
     sha256_label,
 )
 from xxgk.base.clock import utcnow
-from xxgk.base.db import create_schema, make_engine, session_factory
+from xxgk.base.db import LazySession, create_schema, make_engine, session_factory
 from xxgk.base.digests import EMPTY_SHA256
 from xxgk.base.home import Home
-from xxgk.base.processes import writer_id
 
 log = logging.getLogger(__name__)
 _CAPTURES = cast(Table, Capture.__table__)
 _WARC_FILES = cast(Table, WarcFile.__table__)
 DEFAULT_MAX_WARC_SIZE = 1024 ** 3
-SOFTWARE = "xxgk-archive (warcio)"
 
 
 @dataclass(frozen=True)
@@ -89,84 +86,17 @@ class Archive:
         self.storage_check = self.storage.check() if maintenance else None
         self.locations = Locations(self.home)
         self.locations._storage = self.storage
-        if maintenance:
-            self._upload_pending()
         self.max_warc_size = max_warc_size
         self.prefix = prefix
+        self.files = OpenFiles(self.home, self.sessions, self.storage, self.locations,
+                               prefix=prefix, max_size=max_warc_size)
+        if maintenance:
+            self.files.upload_pending()
         self.crawl_run_id = crawl_run_id
-        self._writer: WarcFileWriter | None = None
-        self._file_id: int | None = None
-        self._serial = 0
         self._lock = threading.Lock()
         self._group: ExchangeWriter | None = None
         self._group_lock = threading.Lock()
-        # last_capture's own connection (SQLite), opened on first use
-        self._reader: PoolProxiedConnection | None = None
-        self._reader_sql = ""
-        self._reader_lock = threading.Lock()
-
-    # --- files -----------------------------------------------------------------------------
-
-    def _current(self) -> tuple[WarcFileWriter, int]:
-        if self._writer is not None and self._writer.size >= self.max_warc_size:
-            self._seal()
-        if self._writer is None:
-            now = utcnow()
-            self._serial += 1
-            name = f"{self.prefix}-{now:%Y%m%d%H%M%S%f}-{self._serial:05d}.warc.gz"
-            directory = self.home.archive_dir
-            self._writer = WarcFileWriter(directory, name, SOFTWARE)
-            with self.sessions.begin() as session:
-                # Relative to the archive folder, as every local location: the home can move.
-                row = WarcFile(name=name, location=local_location(self._writer.final_path,
-                                                                  directory),
-                               created_at=now, size=self._writer.size, writer=writer_id())
-                session.add(row)
-                session.flush()
-                self._file_id = row.id
-        return self._writer, self._file_id  # type: ignore[return-value]
-
-    def _upload_pending(self) -> None:
-        """Sealed files still on local disk while the storage is elsewhere (repaired after a
-        crash, or an upload that failed): stored now."""
-        if isinstance(self.storage, LocalStorage):
-            return
-        with self.sessions() as session:
-            pending = list(session.scalars(select(WarcFile).where(
-                WarcFile.sealed.is_(True), ~WarcFile.location.startswith("s3://"))))
-        for row in pending:
-            try:
-                path = self.locations.local_path(row)
-            except Damaged:
-                continue  # not in this home: a row `xxgk archive verify` reports
-            if path is None or not path.exists():
-                continue
-            try:
-                location = self.storage.put_sealed(path, row.name, row.sha256)
-            except StorageError as exc:
-                log.error("could not store %s (%s); it stays at %s", row.name, exc, path)
-                continue
-            with self.sessions.begin() as session:
-                session.get(WarcFile, row.id).location = location
-
-    def _seal(self) -> None:
-        if self._writer is None:
-            return
-        size, sha = self._writer.seal()
-        final = self._writer.final_path
-        location = local_location(final, self.home.archive_dir)
-        try:
-            location = self.storage.put_sealed(final, self._writer.name, sha)
-        except StorageError as exc:
-            # The sealed file stays on local disk and in the index there: a later
-            # `xxgk archive` run can upload it; nothing is lost.
-            log.error("could not store %s (%s); it stays at %s", self._writer.name, exc, final)
-        with self.sessions.begin() as session:
-            row = session.get(WarcFile, self._file_id)
-            row.size, row.sha256, row.sealed, row.sealed_at = size, sha, True, utcnow()
-            row.location = location
-        self._writer = None
-        self._file_id = None
+        self.validators = LastValidators(self.engine)
 
     def close(self) -> None:
         """Archive what is still queued (``submit``), then seal the open file."""
@@ -174,12 +104,9 @@ class Archive:
             group, self._group = self._group, None
         if group is not None:
             group.close()  # not under self._lock: its writer thread needs it to drain
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+        self.validators.close()
         with self._lock:
-            self._seal()
+            self.files.seal()
             self.engine.dispose()
 
     # --- reading the index -------------------------------------------------------------------
@@ -191,57 +118,12 @@ class Archive:
         return parse_record(self.locations.read_range(warc_file, capture.offset,
                                                       capture.length))
 
-    _VALIDATED = (select(Capture.id, Capture.etag, Capture.last_modified)
-                  .where(Capture.url == bindparam("url"),
-                         Capture.record_type.in_(("response", "revisit")),
-                         Capture.status.in_((200, 203, 206, 304)),
-                         Capture.etag.is_not(None) | Capture.last_modified.is_not(None))
-                  .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1))
-
     def last_capture(self, url: str) -> Validators | None:
-        """The newest successful capture of a URL with validators (ETag, Last-Modified), for
-        conditional requests: a challenge, a cookie stub or a 503 says nothing about it.
-
-        Asked for every request, in the crawler's reactor thread. On SQLite through a plain
-        cursor on a connection kept for it, the statement compiled once: about 20 us, where
-        a pooled Core connection took 125 us (and more under load). Like any connection it
-        reads (WAL) what the writer has committed; it never writes."""
-        if self.engine.dialect.name != "sqlite":
-            with self.engine.connect() as connection:
-                row = connection.execute(self._VALIDATED, {"url": url}).first()
-            return Validators(*row) if row is not None else None
-        with self._reader_lock:
-            if self._reader is None:
-                self._reader = self.engine.raw_connection()
-                marker = "\x00url\x00"  # compiled with literal values, then the URL as ?
-                self._reader_sql = str(self._VALIDATED.params(url=marker).compile(
-                    dialect=self.engine.dialect, compile_kwargs={"literal_binds": True})
-                ).replace(f"'{marker}'", "?")
-            cursor = self._reader.cursor()
-            try:
-                row = cursor.execute(self._reader_sql, (url,)).fetchone()
-            finally:
-                cursor.close()
-        return Validators(*row) if row is not None else None
+        """The validators of a conditional request for ``url`` (``archive.read.validators``)."""
+        return self.validators.last(url)
 
     payload_capture = staticmethod(payload_capture)  # archive.read.reader's, for callers
 
-    def _validated(self, session, ex: Exchange) -> Capture | None:  # type: ignore[no-untyped-def]
-        """The capture a 304 is about: the one whose validators the request sent (not
-        simply the latest 200: a cookie stub or an error page may have come in between)."""
-        query = select(Capture).where(Capture.url == ex.url,
-                                      Capture.record_type.in_(("response", "revisit")),
-                                      Capture.status.between(200, 299))
-        etag = header_value(ex.request_headers, "If-None-Match")
-        since = header_value(ex.request_headers, "If-Modified-Since")
-        newest = Capture.captured_at.desc()
-        for condition in ((Capture.etag == etag) if etag else None,
-                          (Capture.last_modified == since) if since else None):
-            if condition is not None:
-                found = session.scalars(query.where(condition).order_by(newest).limit(1)).first()
-                if found is not None:
-                    return found
-        return session.scalars(query.order_by(newest).limit(1)).first()
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -340,7 +222,7 @@ class Archive:
         executemany: ORM objects cost more than the rest of the work. (A 304 needs the ORM
         to find the capture it confirms: a session on the same connection, then.)"""
         with self._lock:
-            writer, file_id = self._current()
+            writer, file_id = self.files.current()
             start = writer.size
             try:
                 made, ids = self._write_batch(writer, file_id, exchanges)
@@ -362,7 +244,7 @@ class Archive:
         """record_batch's records and index rows, in one transaction: (what _record made
         of each exchange, the ids of the index rows)."""
         with self.engine.begin() as connection:
-            session = _LazySession(connection)
+            session = LazySession(connection)
             try:
                 digests = {sha256_label(ex.body)[0] for ex in exchanges
                            if ex.body and ex.status != 304}
@@ -407,7 +289,7 @@ class Archive:
             extra[FINGERPRINT_FIELD] = ex.fingerprint
         refers: _Payload | None = None
         original: _Payload | None = None
-        previous = self._validated(session, ex) if ex.status == 304 else None
+        previous = confirmed_capture(session, ex.url, ex.request_headers) if ex.status == 304 else None
         if previous is not None:
             record = writer.revisit(ex.url, ex.captured_at, http,
                                     label_of_hex(previous.payload_digest or EMPTY_SHA256),
@@ -468,7 +350,7 @@ class Archive:
                         refers_to: str | None = None, crawl_run_id: int | None = None) -> int:
         """A browser snapshot or extracted text: stored as what it is, never as a response."""
         with self._lock:
-            writer, file_id = self._current()
+            writer, file_id = self.files.current()
             when = captured_at or utcnow()
             extra = {"WARC-Refers-To": refers_to} if refers_to else None
             written = writer.write(writer.resource(url, when, record_type, content_type, body,
@@ -483,30 +365,6 @@ class Archive:
                 session.add(capture)
                 session.flush()
                 return capture.id
-
-
-class _LazySession:
-    """An ORM session on record_batch's connection (inside its transaction), made only when
-    an exchange needs one (a 304: which capture it confirms)."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self._session: Session | None = None
-
-    def _get(self) -> Session:
-        if self._session is None:
-            self._session = Session(bind=self.connection)
-        return self._session
-
-    def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        return self._get().scalars(*args, **kwargs)
-
-    def get(self, *args: Any, **kwargs: Any) -> Any:
-        return self._get().get(*args, **kwargs)
-
-    def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
 
 
 def _target(url: str) -> str:

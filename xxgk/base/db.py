@@ -9,9 +9,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -155,3 +155,27 @@ class Base(DeclarativeBase):
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class LazySession:
+    """An ORM session on a connection (inside its transaction), made only when something
+    needs one: the archive's batches write through Core and seldom need the ORM."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._session: Session | None = None
+
+    def _get(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection)
+        return self._session
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self._get().scalars(*args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._get().get(*args, **kwargs)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()

@@ -22,16 +22,16 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet import task
 
-from crawler.distributed_frontier import (
+from crawler.distributed.frontier import (
     ClaimingQueue,
     Frontier,
     Registration,
     track_done,
     worker_id,
 )
+from crawler.distributed.listings import SharedListingTally
 from crawler.extensions import CrawlRunExtension
 from crawler.ledger import INCOMPLETE
-from crawler.listings_shared import SharedListingTally
 
 log = logging.getLogger(__name__)
 # The counters a run is finished with (Ledger.finish_run), summed over the workers.
@@ -79,7 +79,7 @@ class DistributedRunExtension(CrawlRunExtension):
         return self.registration.site
 
     def spider_opened(self, spider) -> None:  # type: ignore[no-untyped-def]
-        # The run's listings are read by every worker: counted together (crawler.listings_shared).
+        # The run's listings are read by every worker: counted together (crawler.distributed.listings).
         self.listings = SharedListingTally(self.frontier.redis,
                                            self.frontier.listings_key(self.registration.run))
         spider.listings = self.listings

@@ -39,11 +39,11 @@ import asyncio
 import itertools
 from urllib.parse import urlsplit
 
-from scrapy import Request
 from redis.exceptions import RedisError
+from scrapy import Request
 from scrapy.http import Response
 
-from crawler.distributed_frontier import Frontier, async_client, worker_id
+from crawler.distributed.frontier import Frontier, async_client, worker_id
 from crawler.middlewares.politeness import MAX_DELAY, _crawl_delay, _retry_after
 
 EXPIRE = 3600  # seconds a host's state outlives its last request (crawl-delay, backoff)

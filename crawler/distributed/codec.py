@@ -10,7 +10,7 @@ What cannot be written as JSON does not belong in a shared queue: an object that
 one process (a browser page, a future) means nothing in another. Our spiders and
 middlewares put only numbers, strings, booleans and lists into ``meta`` and ``cb_kwargs``;
 anything else found there is left out with a warning (``dropped_meta`` counts it), not
-allowed to end the crawl. ``SCHEDULER_SERIALIZER = "crawler.distributed_codec"``.
+allowed to end the crawl. ``SCHEDULER_SERIALIZER = "crawler.distributed.codec"``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from scrapy import Request, Spider
 from scrapy.http import Response
 
-from crawler.distributed_frontier import Frontier
+from crawler.distributed.frontier import Frontier
 from crawler.middlewares.challenges import CookieChallengeMiddleware, _add_cookie_header
 
 LOOK_AGAIN = 10.0  # seconds between looks at a host's shared cookies in Redis

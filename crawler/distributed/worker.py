@@ -1,6 +1,6 @@
 """`xxgk worker`: one worker process of a distributed crawl.
 
-It watches the shared frontier (``crawler.distributed_frontier``) for seeded sites and runs
+It watches the shared frontier (``crawler.distributed.frontier``) for seeded sites and runs
 a Scrapy crawler for each, whose scheduler and duplicate filter are scrapy-redis's on that
 site's keys: any number of workers, on any number of machines, take the site's requests
 from one queue. Everything else is the single-process crawl: the same spiders (their
@@ -8,7 +8,7 @@ from one queue. Everything else is the single-process crawl: the same spiders (t
 archiving through this worker's own archive writer process into its own WARC files (named
 ``xxgk-HOST-PID-...``: unique across machines; sealed files go to the configured storage,
 S3 for a scale-out), and the run, failures and documents of the site in the shared
-database. Per-host politeness holds across workers (``politeness_redis``).
+database. Per-host politeness holds across workers (``politeness``).
 
 Its life: a site's crawler here closes when the site is drained (its run finished, by
 whichever worker noticed); with no site left the worker seals its WARC file (so the archive
@@ -35,7 +35,7 @@ from twisted.internet import task, threads
 
 from archive.write.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
-from crawler.distributed_frontier import Frontier, Registration, site_settings, worker_id
+from crawler.distributed.frontier import Frontier, Registration, site_settings, worker_id
 from crawler.ledger import Ledger
 from crawler.registry import Site, load_registry
 from crawler.run import build_settings, spider_class, start_archive_writer
@@ -141,7 +141,7 @@ class Worker:
         from twisted.internet import reactor
 
         if self.stopping:  # the second one: at once (what it held goes back to the queue
-            # once its busy mark is stale; see distributed_frontier)
+            # once its busy mark is stale; see frontier)
             reactor.callFromThread(self._stop_reactor)
             return
         reactor.callFromThread(self.stop, signal.Signals(signum).name)
@@ -269,7 +269,7 @@ class Worker:
 
 
 def _run_extension() -> type:
-    from crawler.distributed_run import DistributedRunExtension
+    from crawler.distributed.run import DistributedRunExtension
 
     return DistributedRunExtension
 

@@ -6,7 +6,7 @@ no part would ever be judged (the worker that finishes the run is not the one th
 of it). So every worker adds what it saw to the run's tally in Redis (a set of the records read
 per listing, the largest size advertised, the notes), in one pipeline whenever its crawler
 goes idle and when it closes; the worker that finishes the run judges the sum
-(``crawler.distributed_run``). Records are sets, so a page read twice (a dead worker's requests
+(``crawler.distributed.run``). Records are sets, so a page read twice (a dead worker's requests
 queued again) counts its records once.
 
 Keys (``{prefix}:listings:{run}:…``) expire a week after their last write: a run abandoned

@@ -31,9 +31,9 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler import distributed_codec
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
-from crawler.distributed_frontier import Frontier, Registration
+from crawler.distributed import codec as distributed_codec
+from crawler.distributed.frontier import Frontier, Registration
 from crawler.ledger import Ledger, RunHandle, SiteBusy
 from crawler.models import CrawlRun
 from crawler.registry import Site

@@ -13,7 +13,7 @@ Keys, under a prefix (XXGK_REDIS_PREFIX, default ``xxgk``), all times from Redis
 | ``P:site:S:busy`` | hash | worker -> when it last had work of the site in hand |
 | ``P:site:S:held:W`` | hash | what worker W popped and has not finished (with its score) |
 | ``P:run:N:stats`` | hash | the run's Scrapy counters, summed over its workers |
-| ``P:host:H`` | hash | per-host politeness (crawler.middlewares.politeness_redis) |
+| ``P:host:H`` | hash | per-host politeness (crawler.distributed.politeness) |
 
 A site is *drained* when its queue is empty and no worker is busy with it: a worker marks
 itself busy in the same script that pops a request (``ClaimingQueue``), keeps the mark
@@ -47,7 +47,7 @@ import redis.asyncio
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from crawler.distributed_codec import request_dict
+from crawler.distributed.codec import request_dict
 
 log = logging.getLogger(__name__)
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -396,12 +396,12 @@ def track_done(engine, queue: ClaimingQueue) -> None:  # type: ignore[no-untyped
 def site_settings(frontier: Frontier, site: str) -> dict[str, Any]:
     """The scrapy-redis settings of one site's crawler in a worker."""
     return {
-        "SCHEDULER": "crawler.distributed_frontier.SiteScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.distributed_frontier.ClaimingQueue",
+        "SCHEDULER": "crawler.distributed.frontier.SiteScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.frontier.ClaimingQueue",
         "SCHEDULER_QUEUE_KEY": frontier.queue_key(site),
         "SCHEDULER_DUPEFILTER_KEY": frontier.dupefilter_key(site),
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_SERIALIZER": "crawler.distributed_codec",
+        "SCHEDULER_SERIALIZER": "crawler.distributed.codec",
         "SCHEDULER_PERSIST": True,  # a worker that stops leaves the queue to the others
         "REDIS_URL": frontier.url,
         "XXGK_REDIS_URL": frontier.url,
