@@ -34,8 +34,8 @@ import argparse
 import html
 import json
 import math
-import re
 import os
+import re
 import sys
 import time
 from collections import defaultdict

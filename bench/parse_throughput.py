@@ -289,8 +289,8 @@ def cpu_seconds() -> float:
 
 def bench_reindex(root: Path, by_format: dict[str, list[Sample]], total: int,
                   workers: int | None) -> dict:
-    import parsers.index
-    from parsers.index import Indexer
+    import parsers.database.index
+    from parsers.database.index import Indexer
 
     try:
         from crawler.registry import load_registry, region_resolver
@@ -354,7 +354,7 @@ def bench_reindex(root: Path, by_format: dict[str, list[Sample]], total: int,
     cpu_started = cpu_seconds()
     with Indexer(home, **options) as indexer:
         # As many as the indexer starts (it wants MIN_PER_WORKER documents for each).
-        per_worker = getattr(parsers.index, "MIN_PER_WORKER", 8)
+        per_worker = getattr(parsers.database.index, "MIN_PER_WORKER", 8)
         used = min(getattr(indexer, "workers", 1), max(1, total // per_worker))
         say(f"  {used} worker process(es)" if used > 1 else "  parsing in this process")
         stats = indexer.run(everything=True, progress=progress)

@@ -22,17 +22,24 @@ from sqlalchemy import select
 from archive.cli_output import CliError, ExitCode, emit
 from archive.read.retrieval import open_engine
 from archive.timespec import iso
+from parsers.database.datapackage import FILE as DATAPACKAGE
+from parsers.database.datasette.launch import CannotServe, checkpoint, datasette_command
+from parsers.database.export import FORMATS, export_tables
+from parsers.database.index import Indexer, IndexStats
+from parsers.database.models import (
+    CellChange,
+    CellRow,
+    CheckRow,
+    Organisation,
+    Report,
+    ReportVersion,
+    SectionRow,
+)
+from parsers.database.rebuild import RegionOf
+from parsers.document import ExtractionError
+from parsers.parse_file import NotAFile, parse_in_child, read_regular_file
 from xxgk.base.db import session_factory
 from xxgk.base.home import HomeOption, resolve_home
-
-from .datapackage import FILE as DATAPACKAGE
-from .datasette.launch import CannotServe, checkpoint, datasette_command
-from .document import ExtractionError
-from .export import FORMATS, export_tables
-from .index import Indexer, IndexStats
-from .models import CellChange, CellRow, CheckRow, Organisation, Report, ReportVersion, SectionRow
-from .parse_file import NotAFile, parse_in_child, read_regular_file
-from .rebuild import RegionOf
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 # Piped output (logs, `make demo`) gets full-width tables instead of an 80-column squeeze.

@@ -27,13 +27,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .contract import CellValue, Fact
-from .document import Document
-from .metadata import report_year
-from .numerals import NUMBER, ascii_digits, squeeze_lines, to_number
-from .quantities import whole
-from .tables.schema import APPLICANT_COLUMNS, GB2021, REVIEW_ROWS, application_rows
-from .traditional import simplified
+from parsers.contract import CellValue, Fact
+from parsers.document import Document
+from parsers.metadata import report_year
+from parsers.numerals import NUMBER, ascii_digits, squeeze_lines, to_number
+from parsers.quantities import whole
+from parsers.tables.schema import APPLICANT_COLUMNS, GB2021, REVIEW_ROWS, application_rows
+from parsers.traditional import simplified
 
 _N = rf"(?P<n>{NUMBER})"
 _TOTAL = r"(?:共计|合计|总计|累计|共)?"

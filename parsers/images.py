@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from .document import Block, Document, ExtractionError
+from parsers.document import Block, Document, ExtractionError
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def read_image_tables(doc: Document, fetch: ImageFetcher) -> int:
     images = [b for b in doc.blocks if b.kind == "image" and b.image is not None]
     if not images or len(doc.tables) >= COMPLETE:
         return 0
-    from .extract.image import read_table_image
+    from parsers.extract.ocr.image import read_table_image
 
     found = 0
     for block in images[:MAX_IMAGES]:

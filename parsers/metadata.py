@@ -18,9 +18,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import Document
-from .numerals import CN_NUMERAL, YEAR, cn_to_int, folded_text, squeeze, squeezed_text
-from .publisher import (
+from parsers.document import Document
+from parsers.numerals import CN_NUMERAL, YEAR, cn_to_int, folded_text, squeeze, squeezed_text
+from parsers.publisher import (
     OPENING_CHARS,
     ORG_END,
     PUBLISHED_AS,
@@ -30,8 +30,8 @@ from .publisher import (
     head_publisher,
     title_org,
 )
-from .titles import clean_title, is_sentence, own_title
-from .traditional import simplified
+from parsers.titles import clean_title, is_sentence, own_title
+from parsers.traditional import simplified
 
 _DATE = re.compile(rf"^{YEAR}年(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})月(\d{{1,2}}|[{CN_NUMERAL}]{{1,3}})日$")
 _ISO_DATE = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})")

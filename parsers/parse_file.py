@@ -13,12 +13,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from .document import ExtractionError
-from .extract import extract
-from .extract.limits import DEFAULT_LIMITS, human_size
-from .images import read_image_tables
-from .report import parse_document
-from .sandbox import DocumentLimits, Worker
+from parsers.document import ExtractionError
+from parsers.extract import extract
+from parsers.extract.limits import DEFAULT_LIMITS, human_size
+from parsers.images import read_image_tables
+from parsers.report import parse_document
+from parsers.sandbox import DocumentLimits, Worker
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO (named pipe)"),

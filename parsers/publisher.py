@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .numerals import YEAR
-from .titles import clean_title
-from .traditional import simplified
+from parsers.numerals import YEAR
+from parsers.titles import clean_title
+from parsers.traditional import simplified
 
 # 现公布/现公开/现发布《X2022年…》, 现公布X政府信息公开工作年度报告 (no year).
 PUBLISHED_AS = re.compile(rf"(?:(?:现|特)(?:向社会)?|向社会)(?:予以)?(?:公布|公开|发布)《?(?:\d{{4}}年度?)?(.{{2,40}}?)"

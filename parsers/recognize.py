@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import re
 
-from .document import Document
-from .numerals import folded_text, squeeze, squeezed_text
-from .sections import document_headings
-from .tables.cells import is_value_text
-from .titles import clean_title, decoy_word, has_placeholder, is_sentence, own_title, reads_as_title
-from .traditional import simplified
+from parsers.document import Document
+from parsers.numerals import folded_text, squeeze, squeezed_text
+from parsers.sections import document_headings
+from parsers.tables.cells import is_value_text
+from parsers.titles import (
+    clean_title,
+    decoy_word,
+    has_placeholder,
+    is_sentence,
+    own_title,
+    reads_as_title,
+)
+from parsers.traditional import simplified
 
 # Labels only the statistical tables carry (both layouts).
 _TABLE_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "本年度办理结果",

@@ -6,14 +6,14 @@ step can be improved (and everything re-parsed from the archive) without touchin
 
 from __future__ import annotations
 
-from .tables.checks import run_checks
-from .contract import CellValue, Layout, ParsedReport, Section
-from .document import Document
-from .facts import read_facts
-from .metadata import Metadata, read_metadata
-from .recognize import is_report
-from .sections import read_sections
-from .tables import TablesResult, read_tables
+from parsers.contract import CellValue, Layout, ParsedReport, Section
+from parsers.document import Document
+from parsers.facts import read_facts
+from parsers.metadata import Metadata, read_metadata
+from parsers.recognize import is_report
+from parsers.sections import read_sections
+from parsers.tables import TablesResult, read_tables
+from parsers.tables.checks import run_checks
 
 TABLE_LAYOUTS = ("gb2021", "gb2019")
 PRE2019_BEFORE = 2019  # the national table format began with the 2019 reports

@@ -16,10 +16,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .contract import Section
-from .document import Document
-from .numerals import squeeze
-from .traditional import any_simplified
+from parsers.contract import Section
+from parsers.document import Document
+from parsers.numerals import squeeze
+from parsers.traditional import any_simplified
 
 TITLES = {
     1: "总体情况",

@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .numerals import squeeze
-from .traditional import simplified
+from parsers.numerals import squeeze
+from parsers.traditional import simplified
 
 if TYPE_CHECKING:
-    from .document import Document
+    from parsers.document import Document
 
 # 政府信息公开工作年度报告 and the variants seen on real portals: 政府信息公开年度报告,
 # 关于2022年政府信息公开工作的年度报告, 政务公开工作年度报告, 信息公开工作年报, and a

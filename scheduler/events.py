@@ -24,7 +24,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from archive.redact import SECRETS
-from parsers.models import CellChange, CheckRow, Organisation, Report, ReportVersion
+from parsers.database.models import CellChange, CheckRow, Organisation, Report, ReportVersion
 from scheduler.models import (
     CHECKS_FAILED,
     PENDING,

@@ -36,7 +36,7 @@ from archive.redact import SECRETS
 from crawler.models import CrawlRun
 from crawler.outcome import INCOMPLETE, outcome, trouble, unreachable
 from crawler.registry import Site
-from parsers.models import Report
+from parsers.database.models import Report
 from scheduler.clock import Clock
 from scheduler.events import add_event, derive_report_events
 from scheduler.models import (

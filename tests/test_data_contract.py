@@ -24,12 +24,12 @@ from sqlalchemy import Engine, inspect, text
 
 from archive.write.records import Exchange
 from archive.write.store import Archive
-from parsers.tables.checks import run_checks
 from parsers.contract import CellValue, Layout
-from parsers.dictionary import WIDE_VIEWS, columns_of
-from parsers.export import EXPORTS, export_tables
-from parsers.index import Indexer
+from parsers.database.dictionary import WIDE_VIEWS, columns_of
+from parsers.database.export import EXPORTS, export_tables
+from parsers.database.index import Indexer
 from parsers.report import parse_document
+from parsers.tables.checks import run_checks
 from parsers.tables.schema import (
     ACTIVE_BLOCKS,
     APPLICANT_COLUMNS,

@@ -25,14 +25,14 @@ from sqlalchemy import inspect
 
 import crawler.models  # noqa: F401 - every table of the shared database
 import scheduler.models  # noqa: F401
-from parsers.datasette.metadata import (
+from parsers.database.datasette.metadata import (
     DATABASE,
     METADATA_FILE,
     OPERATIONAL,
     QUERIES,
     build_metadata,
 )
-from parsers.dictionary import REPORT_TABLES, field
+from parsers.database.dictionary import REPORT_TABLES, field
 from tests.archive_fixtures import XXGK, run
 from tests.test_data_contract import FEES, build_home
 from xxgk.base.db import Base, make_engine
@@ -146,11 +146,11 @@ def test_a_home_without_a_database_is_not_found(tmp_path: Path) -> None:
 
 
 def test_the_shipped_metadata_is_current() -> None:
-    """metadata.yml is generated: `.venv/bin/python -m parsers.datasette.metadata`."""
+    """metadata.yml is generated: `.venv/bin/python -m parsers.database.datasette.metadata`."""
     assert yaml.safe_load(METADATA_FILE.read_text(encoding="utf-8")) == build_metadata()
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
         "package-data"]
-    assert "datasette/metadata.yml" in package_data["parsers"]
+    assert "database/datasette/metadata.yml" in package_data["parsers"]
     assert set(QUERIES) >= {"reports_failing_a_check", "applications_per_organisation_and_year",
                             "revised_reports", "organisations_without_a_report_for_a_year"}
 

@@ -20,8 +20,8 @@ from sqlalchemy import select
 from archive.models import Capture
 from archive.write.store import Archive
 from crawler.registry import load_registry, region_resolver
-from parsers.index import Indexer
-from parsers.models import (
+from parsers.database.index import Indexer
+from parsers.database.models import (
     NOT_REPORT,
     REMOVED,
     REPORT,

@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, select
 
 from archive.write.records import Exchange
 from archive.write.store import Archive
-from parsers.index import Indexer
-from parsers.models import FAILED, REPORT, SKIPPED, ParsedDocument, Report
+from parsers.database.index import Indexer
+from parsers.database.models import FAILED, REPORT, SKIPPED, ParsedDocument, Report
 from tests.archive_fixtures import run
 from tests.pgdb import throwaway_database
 from xxgk.base.home import Home

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 import crawler.models  # noqa: F401 - the ledger's tables are part of the schema
-import parsers.models  # noqa: F401 - and the reports database
+import parsers.database.models  # noqa: F401 - and the reports database
 import scheduler.models  # noqa: F401 - and the scheduler's tables
 from tests.pgdb import throwaway_database
 from xxgk.base.db import Base, alembic_config, create_schema, make_engine

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.tables.checks import run_checks
 from parsers.contract import CellValue
 from parsers.tables import read_tables
+from parsers.tables.checks import run_checks
 from parsers.tables.schema import GB2019, GB2021, cell_keys
 from tests.parse_helpers import seed_text, text_document
 from tests.portalsim.world import DEFAULT_AS_OF, World, event_reports

@@ -24,15 +24,15 @@ import pytest
 from PIL import Image, ImageDraw
 
 from parsers.document import ExtractionError, Table
-from parsers.extract import ocr_tesseract
-from parsers.extract.image import (
+from parsers.extract.ocr import tesseract as ocr_tesseract
+from parsers.extract.ocr.image import (
     MAX_PIXELS,
     NO_TABLE,
     UNKNOWN_TABLE,
     extract_image,
     read_table_image,
 )
-from parsers.extract.ocr_tesseract import Batch, read_batches
+from parsers.extract.ocr.tesseract import Batch, read_batches
 from tests.portalsim.assets import grids_for
 from tests.portalsim.render_image import chart_png, table_png
 from tests.portalsim.tables import GB2019, GB2021, Grid

@@ -16,7 +16,7 @@ import pytest
 from archive.write.store import Archive
 from parsers.document import Document
 from parsers.extract.limits import DEFAULT_LIMITS
-from parsers.extract.pdf import _extract_with_pdfium, _extract_with_pdfplumber
+from parsers.extract.pdf.document import _extract_with_pdfium, _extract_with_pdfplumber
 from parsers.report import parse_document
 from tests.portalsim.server import RunningSimulator
 from tests.simclient import ArchivingClient

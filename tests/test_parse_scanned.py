@@ -23,12 +23,13 @@ import pytest
 from PIL import Image, ImageDraw
 
 from parsers.document import Document, ExtractionError
-from parsers.extract import Limits, extract, ocr_tesseract
-from parsers.extract.ocr_frames import find_frames
-from parsers.extract.ocr_grid import find_grids, ink_threshold
-from parsers.extract.ocr_page import deskew, flatten
-from parsers.extract.ocr_shape import classify
-from parsers.extract.pdf_scanned import _Page, _stack, _tables
+from parsers.extract import Limits, extract
+from parsers.extract.ocr import tesseract as ocr_tesseract
+from parsers.extract.ocr.frames import find_frames
+from parsers.extract.ocr.grid import find_grids, ink_threshold
+from parsers.extract.ocr.page import deskew, flatten
+from parsers.extract.ocr.shape import classify
+from parsers.extract.pdf.scanned import _Page, _stack, _tables
 from parsers.report import parse_document
 
 REAL = Path(__file__).parent / "fixtures" / "real"

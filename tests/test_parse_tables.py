@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from parsers.tables.checks import run_checks
 from parsers.document import Block, Cell, Document, Table
 from parsers.tables import read_tables
 from parsers.tables.cells import read_value
+from parsers.tables.checks import run_checks
 from parsers.tables.schema import APPLICANT_COLUMNS, GB2019, GB2021, VARIANT_ROWS, cell_keys
 from tests.parse_helpers import (
     document_of,

@@ -18,10 +18,9 @@ understands, so one bad capture is recorded and the run goes on.
 from __future__ import annotations
 
 from parsers.document import Document, ExtractionError
-
-from .limits import DEFAULT_LIMITS, Limits, check_input
-from .reading_aids import strip_document
-from .sniff import Format, sniff_format
+from parsers.extract.limits import DEFAULT_LIMITS, Limits, check_input
+from parsers.extract.reading_aids import strip_document
+from parsers.extract.sniff import Format, sniff_format
 
 __all__ = ["DEFAULT_LIMITS", "ExtractionError", "Limits", "extract", "sniff_format"]
 
@@ -52,31 +51,31 @@ def _run(fmt: Format, data: bytes, *, url: str | None, headers: list[tuple[str, 
          limits: Limits) -> Document:
     # Imports are lazy: a worker that only ever sees HTML never loads pdfminer or docx.
     if fmt == "html":
-        from .html import extract_html
+        from parsers.extract.html.page import extract_html
 
         return extract_html(data, url=url, headers=headers, limits=limits)
     if fmt == "docx":
-        from .docx import extract_docx
+        from parsers.extract.office.docx import extract_docx
 
         return extract_docx(data, limits=limits)
     if fmt in ("doc", "wps", "rtf"):
-        from .office import extract_office
+        from parsers.extract.office.binary import extract_office
 
         return extract_office(data, fmt, limits=limits)
     if fmt == "pdf":
-        from .pdf import extract_pdf
+        from parsers.extract.pdf.document import extract_pdf
 
         return extract_pdf(data, limits=limits)
     if fmt == "image":
         return _extract_image(data, url)
-    from .text import extract_text
+    from parsers.extract.text import extract_text
 
     return extract_text(data, headers=headers)
 
 
 def _extract_image(data: bytes, url: str | None) -> Document:
     try:
-        from .image import extract_image
+        from parsers.extract.ocr.image import extract_image
     except ModuleNotFoundError as exc:
         if exc.name not in (f"{__name__}.image", "PIL"):
             raise

@@ -22,9 +22,9 @@ parsers' imports); one is replaced only after it was killed or ran out of memory
 
 from __future__ import annotations
 
-from .limits import DocumentLimits, LimitExceeded, WorkerCrashed
-from .pool import Outcome, WorkerPool
-from .worker import Worker
+from parsers.sandbox.limits import DocumentLimits, LimitExceeded, WorkerCrashed
+from parsers.sandbox.pool import Outcome, WorkerPool
+from parsers.sandbox.worker import Worker
 
 __all__ = ["DocumentLimits", "LimitExceeded", "Outcome", "Worker", "WorkerCrashed",
            "WorkerPool"]

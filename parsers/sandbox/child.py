@@ -24,8 +24,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from . import wire
-from .reap import kill_session
+from parsers.sandbox import wire
+from parsers.sandbox.reap import kill_session
 
 EXIT_MEMORY = 3
 TMP_PREFIX = "xxgk-parse-"  # of the folder the parent makes for each child

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar
 
-from .limits import DocumentLimits
-from .worker import Initializer, Worker
+from parsers.sandbox.limits import DocumentLimits
+from parsers.sandbox.worker import Initializer, Worker
 
 T = TypeVar("T")
 

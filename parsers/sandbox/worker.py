@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from . import wire
-from .child import TMP_PREFIX, leave, serve
-from .limits import MB, DocumentLimits, LimitExceeded, WorkerCrashed, size_text
-from .reap import kill_session
+from parsers.sandbox import wire
+from parsers.sandbox.child import TMP_PREFIX, leave, serve
+from parsers.sandbox.limits import MB, DocumentLimits, LimitExceeded, WorkerCrashed, size_text
+from parsers.sandbox.reap import kill_session
 
 Start = Literal["spawn", "fork"]
 Initializer = tuple[str, Sequence[Any]] | None

@@ -6,6 +6,6 @@ with the canonical ids of docs/report-format.md, so later steps never look at a 
 again. The ids and labels live in ``schema``; ``checks`` uses them too.
 """
 
-from .reader import TablesResult, detect_layout, read_tables
+from parsers.tables.reader import TablesResult, detect_layout, read_tables
 
 __all__ = ["TablesResult", "detect_layout", "read_tables"]

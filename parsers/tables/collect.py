@@ -10,9 +10,8 @@ from collections.abc import Sequence
 
 from parsers.contract import CellSource, CellValue
 from parsers.quantities import is_fraction, whole
-
-from .cells import is_blank, read_value
-from .schema import (
+from parsers.tables.cells import is_blank, read_value
+from parsers.tables.schema import (
     AMOUNT_CELLS,
     VARIANT_REPLACES,
     VARIANT_ROWS,

@@ -16,11 +16,10 @@ import re
 from collections.abc import Callable
 
 from parsers.tables import checks
-
-from .collect import Collector
-from .labelled import read_labelled
-from .rows import Row, text_rows
-from .stream import stream_rows
+from parsers.tables.collect import Collector
+from parsers.tables.labelled import read_labelled
+from parsers.tables.rows import Row, text_rows
+from parsers.tables.stream import stream_rows
 
 # A page's footer a PDF's text keeps between two rows of a table (— 5 —, - 12 -): its
 # dashes read as nought, so it would be a row of numbers under the label above it.

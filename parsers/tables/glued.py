@@ -23,9 +23,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .cells import LABEL, VALUE, norm
-from .rows import Token
-from .schema import LAYOUTS, row_specs
+from parsers.tables.cells import LABEL, VALUE, norm
+from parsers.tables.rows import Token
+from parsers.tables.schema import LAYOUTS, row_specs
 
 # Column headers and block labels of the two forms, as printed (full- or half-width).
 _HEADERS = (

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from .cells import norm
-from .schema import LAYOUTS, RowSpec, row_specs
+from parsers.tables.cells import norm
+from parsers.tables.schema import LAYOUTS, RowSpec, row_specs
 
 # Column id -> the words of its header (folded by ``norm``: no spaces, ASCII brackets).
 _HEADERS: dict[str, re.Pattern[str]] = {

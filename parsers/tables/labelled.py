@@ -21,14 +21,14 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from .cells import is_blank, norm
-from .collect import ENDS, FIRST, LEFT, Collector
-from .glued import is_header
-from .headers import by_headers, column_headers, starts_block
-from .order import Found, place_by_order
-from .rows import TEXT, Row
-from .runs import spread
-from .schema import RowSpec, review_specs, row_specs
+from parsers.tables.cells import is_blank, norm
+from parsers.tables.collect import ENDS, FIRST, LEFT, Collector
+from parsers.tables.glued import is_header
+from parsers.tables.headers import by_headers, column_headers, starts_block
+from parsers.tables.order import Found, place_by_order
+from parsers.tables.rows import TEXT, Row
+from parsers.tables.runs import spread
+from parsers.tables.schema import RowSpec, review_specs, row_specs
 
 _MEMO_TEXT = 200  # longer labels (a paragraph read as a row) are not remembered
 REVIEW_MIN_VALUES = 12  # numbers of 15: a row this long is table 四 though a PDF lost blanks

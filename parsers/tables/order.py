@@ -17,10 +17,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .cells import is_blank, read_value
-from .collect import Collector
-from .rows import Row
-from .schema import APPLICANT_COLUMNS, VARIANT_ROWS, RowSpec, outcome_rows, row_specs
+from parsers.tables.cells import is_blank, read_value
+from parsers.tables.collect import Collector
+from parsers.tables.rows import Row
+from parsers.tables.schema import APPLICANT_COLUMNS, VARIANT_ROWS, RowSpec, outcome_rows, row_specs
 
 _WIDTH = len(APPLICANT_COLUMNS)
 _TOTAL = "total_processed"

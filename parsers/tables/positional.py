@@ -1,7 +1,7 @@
 """Reading an OCR grid by position, when its labels cannot be trusted.
 
 Tesseract reads numbers well and Chinese labels only approximately, and the image extractor
-(``parsers.extract.image``) already named the table from its shape (``kind_hint``,
+(``parsers.extract.ocr.image``) already named the table from its shape (``kind_hint``,
 ``layout_hint``). The official templates fix where every number sits:
 
 - ``applications``: the value rows are the rows whose last 7 grid cells are unmerged (the
@@ -18,9 +18,8 @@ to reading the labels.
 from __future__ import annotations
 
 from parsers.document import Cell, Table
-
-from .collect import Collector
-from .schema import (
+from parsers.tables.collect import Collector
+from parsers.tables.schema import (
     APPLICANT_COLUMNS,
     VARIANT_ROWS,
     RowSpec,

@@ -14,14 +14,20 @@ from dataclasses import dataclass, field
 
 from parsers.contract import CellValue
 from parsers.document import Document, Table
-
-from .cells import norm
-from .collect import Collector
-from .flattened import FlatText, read_flattened
-from .labelled import read_labelled
-from .positional import read_positional
-from .rows import Row, grid_rows
-from .schema import LAYOUT_MARKERS, LAYOUTS, TABLES, VARIANT_ROWS, cell_keys, table_keys
+from parsers.tables.cells import norm
+from parsers.tables.collect import Collector
+from parsers.tables.flattened import FlatText, read_flattened
+from parsers.tables.labelled import read_labelled
+from parsers.tables.positional import read_positional
+from parsers.tables.rows import Row, grid_rows
+from parsers.tables.schema import (
+    LAYOUT_MARKERS,
+    LAYOUTS,
+    TABLES,
+    VARIANT_ROWS,
+    cell_keys,
+    table_keys,
+)
 
 MISSING_ROWS_SHOWN = 4
 SHOWN_MARKERS = 3  # a layout's own labels printed, for tables whose numbers are all lost

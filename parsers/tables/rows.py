@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.document import Cell, Table
-
-from .cells import BLANK, LABEL, is_blank, is_value_text, kind
+from parsers.tables.cells import BLANK, LABEL, is_blank, is_value_text, kind
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _RULE = re.compile(r"^:?-{3,}:?$")

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .schema import RowSpec
+from parsers.tables.schema import RowSpec
 
 _DIGITS = re.compile(r"^[0-9]+$")
 MAX_CELL_DIGITS = 7  # a count of more than 9,999,999 requests or cases is no count

@@ -20,10 +20,9 @@ import re
 from itertools import groupby
 
 from parsers.document import EMPTY_PARAGRAPH, Cell
-
-from .cells import BLANK, LABEL, VALUE, kind
-from .glued import glued_tokens
-from .rows import (
+from parsers.tables.cells import BLANK, LABEL, VALUE, kind
+from parsers.tables.glued import glued_tokens
+from parsers.tables.rows import (
     EDGES,
     HEADING,
     MAX_CONTINUATION,

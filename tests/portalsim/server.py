@@ -19,9 +19,9 @@ import json
 import logging
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime

@@ -8,7 +8,7 @@ from sqlalchemy import engine_from_config, pool
 
 import archive.models  # noqa: F401 - registers the archive index on the shared metadata
 import crawler.models  # noqa: F401 - and the ledger
-import parsers.models  # noqa: F401 - and the reports database
+import parsers.database.models  # noqa: F401 - and the reports database
 import scheduler.models  # noqa: F401 - and the scheduler's tables
 from xxgk.base.db import Base
 
