@@ -22,14 +22,9 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet import task
 
-from crawler.distributed.frontier import (
-    ClaimingQueue,
-    Frontier,
-    Registration,
-    track_done,
-    worker_id,
-)
+from crawler.distributed.frontier import Frontier, Registration, worker_id
 from crawler.distributed.listings import SharedListingTally
+from crawler.distributed.scheduler import ClaimingQueue, track_done
 from crawler.extensions import CrawlRunExtension
 from crawler.ledger import INCOMPLETE
 

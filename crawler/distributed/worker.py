@@ -35,7 +35,8 @@ from twisted.internet import task, threads
 
 from archive.write.store import Archive
 from crawler import models as _models  # noqa: F401 - registers the ledger's tables
-from crawler.distributed.frontier import Frontier, Registration, site_settings, worker_id
+from crawler.distributed.frontier import Frontier, Registration, worker_id
+from crawler.distributed.scheduler import site_settings
 from crawler.ledger import Ledger
 from crawler.registry import Site, load_registry
 from crawler.run import build_settings, spider_class, start_archive_writer
