@@ -25,7 +25,7 @@ from archive.errors import ImportRefused
 from archive.models import Capture, WarcFile
 from archive.read.integrity import check_record, header, label_key
 from archive.read.members import GZIP_MAGIC, walk_members
-from archive.read.reader import ArchivedRecord
+from archive.read.reader import ArchivedRecord, payload_capture
 from archive.storage import Storage, file_sha256
 from archive.storage.local import local_location
 from archive.write.recover import capture_of_record
@@ -75,7 +75,7 @@ def _original(session: Session, state: _Indexing, record: ArchivedRecord) -> Cap
             found = session.scalars(select(Capture).where(
                 Capture.payload_digest == key[1].hex(), Capture.record_type == "response")
                 .order_by(Capture.id).limit(1)).first()
-    return Archive.payload_capture(session, found) if found is not None else None
+    return payload_capture(session, found) if found is not None else None
 
 
 def _resolve(session: Session, state: _Indexing, capture: Capture,

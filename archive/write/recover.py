@@ -14,7 +14,6 @@ import logging
 import os
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import func, select
@@ -32,6 +31,7 @@ from archive.read.reader import (
 from archive.storage.base import UnresolvedLocation, file_sha256
 from archive.surt import surt
 from archive.write.warc import FINGERPRINT_FIELD, RUN_FIELD
+from xxgk.base.clock import utcnow
 from xxgk.base.processes import process_alive
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def repair_file(archive: Opened, row: WarcFile) -> Repaired | None:
             os.replace(path, final)
         db_row = session.get(WarcFile, row.id)
         db_row.size, db_row.sha256, db_row.sealed = good, digest, True
-        db_row.sealed_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        db_row.sealed_at = utcnow()
     result = Repaired(row.name, good, size - good, orphans)
     log.warning("repaired abandoned WARC file %s: kept %d bytes, cut %d, indexed %d orphan "
                 "records", row.name, good, size - good, orphans)

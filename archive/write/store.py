@@ -86,8 +86,6 @@ class Archive:
         self.storage_check = self.storage.check() if maintenance else None
         self.locations = Locations(self.home)
         self.locations._storage = self.storage
-        self.max_warc_size = max_warc_size
-        self.prefix = prefix
         self.files = OpenFiles(self.home, self.sessions, self.storage, self.locations,
                                prefix=prefix, max_size=max_warc_size)
         if maintenance:
@@ -97,6 +95,11 @@ class Archive:
         self._group: ExchangeWriter | None = None
         self._group_lock = threading.Lock()
         self.validators = LastValidators(self.engine)
+
+    @property
+    def prefix(self) -> str:
+        """The name prefix of this writer's WARC files (a crawl's writer process shares it)."""
+        return self.files.prefix
 
     def close(self) -> None:
         """Archive what is still queued (``submit``), then seal the open file."""
@@ -121,8 +124,6 @@ class Archive:
     def last_capture(self, url: str) -> Validators | None:
         """The validators of a conditional request for ``url`` (``archive.read.validators``)."""
         return self.validators.last(url)
-
-    payload_capture = staticmethod(payload_capture)  # archive.read.reader's, for callers
 
 
     # --- writing -----------------------------------------------------------------------------
@@ -298,7 +299,7 @@ class Archive:
             kind, digest = "revisit", previous.payload_digest
             refers = _Payload(previous.id, None, previous.url, previous.captured_at,
                               previous.payload_length)
-            source = self.payload_capture(session, previous)
+            source = payload_capture(session, previous)
             original = _Payload(source.id, None, source.url, source.captured_at,
                                 source.payload_length)
         elif ex.body and ex.status != 304 and hex_digest in known:

@@ -10,7 +10,6 @@ headers the operator lists in XXGK_SECRET_HEADERS (e.g. ``Cookie``).
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
 from http import HTTPStatus
 
 from scrapy import Request
@@ -19,6 +18,7 @@ from scrapy.http import Response
 from archive.redact import strip_credentials
 from archive.write.records import Exchange
 from archive.write.store import Archive
+from xxgk.base.clock import utcnow
 
 # Twisted has removed the chunked framing by the time we see the body: a reader must not try
 # to de-chunk it again, so the header is kept under another name.
@@ -67,7 +67,7 @@ class ArchiveMiddleware:
             request_headers=strip_credentials(_pairs(request.headers), self.secret_headers),
             request_body=request.body or b"", protocol=response.protocol or "HTTP/1.1",
             status=response.status, reason=reason, response_headers=_pairs(response.headers),
-            body=response.body, captured_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            body=response.body, captured_at=utcnow(),
             crawl_run_id=getattr(self.crawler.spider, "crawl_run_id", None),
             fingerprint=self.crawler.request_fingerprinter.fingerprint(request).hex())
         try:

@@ -26,6 +26,7 @@ from scrapy.responsetypes import responsetypes
 from sqlalchemy import select
 
 from archive.models import Capture, WarcFile
+from archive.read.reader import payload_capture
 from archive.storage.local import local_file_exists
 from archive.write.store import Archive
 from crawler.middlewares.challenges import cookie_reload, is_ts_challenge
@@ -70,7 +71,7 @@ class IncrementalMiddleware:
             return response
         with self.archive.sessions() as session:
             capture = session.get(Capture, capture_id)
-            original = self.archive.payload_capture(session, capture)
+            original = payload_capture(session, capture)
             built = self._response(request, original)
         if built is None:  # the archived copy is unreadable: ask again, unconditionally
             retry = request.replace(dont_filter=True)
@@ -106,7 +107,7 @@ class IncrementalMiddleware:
                 .order_by(Capture.captured_at.desc(), Capture.id.desc()).limit(1)).first()
             if capture is None or capture.status not in _FINAL | {304}:
                 return None
-            original = self.archive.payload_capture(session, capture)
+            original = payload_capture(session, capture)
             built = self._response(request, original, status=(
                 original.status if capture.status == 304 else capture.status))
         if built is None or cookie_reload(built.body) or is_ts_challenge(built.body):

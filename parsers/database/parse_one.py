@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from parsers.document import ExtractionError
 from parsers.extract import extract
 from parsers.images import read_image_tables
 from parsers.report import parse_document
+from xxgk.base.clock import utcnow
 from xxgk.base.digests import EMPTY_SHA256
 from xxgk.base.home import Home
 
@@ -44,7 +45,7 @@ def base_row(version: Version) -> dict[str, Any]:
         "payload_digest": version.payload_digest or EMPTY_SHA256, "url": version.url,
         "capture_id": version.capture_id, "captured_at": version.captured_at,
         "parser_version": PARSER_VERSION,
-        "parsed_at": datetime.now(timezone.utc).replace(tzinfo=None), "format": None,
+        "parsed_at": utcnow(), "format": None,
         "status": FAILED, "reason": None, "result_json": None, "org_name": None, "year": None}
 
 

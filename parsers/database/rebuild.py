@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -36,6 +36,7 @@ from parsers.facts import AMOUNT_FACTS
 from parsers.organisations import credit_code_in, level_of
 from parsers.quantities import split
 from parsers.tables.schema import AMOUNT_CELLS
+from xxgk.base.clock import utcnow
 
 Region = tuple[str | None, str | None, str | None]  # province, city, county
 RegionOf = Callable[[str], Region | None]
@@ -73,7 +74,7 @@ def rebuild_report(session: Session, org_name: str, year: int,
     report.content_sha256 = best.payload_digest
     report.parser_version = PARSER_VERSION
     report.current_version = len(versions)
-    report.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    report.updated_at = utcnow()
     report.status = REMOVED if _all_gone(session, _urls_of(session, docs)) else PUBLISHED
     session.flush()
     for number, version in enumerate(versions, start=1):

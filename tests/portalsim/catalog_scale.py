@@ -52,11 +52,6 @@ HANWEB_VARIANTS: tuple[tuple[str, str, str, int, str, bool, int, bool, bool], ..
 FAMILIES: tuple[str, ...] = (*(HANWEB,) * len(HANWEB_VARIANTS), JPAAS, TRS, UCAP)
 
 
-def family(index: int) -> str:
-    """The CMS family of ``county{index}``."""
-    return FAMILIES[(index - 1) % len(FAMILIES)]
-
-
 def scale_portal(index: int) -> PortalSpec:
     """The generated portal ``county{index}`` (calm: no hostility; robots allow everything)."""
     variant = (index - 1) % len(FAMILIES)
